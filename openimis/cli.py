@@ -1,0 +1,128 @@
+"""`openimis serve | worker | scheduler | manage ...`"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+STARTED = time.perf_counter()
+DEMO_ADMIN = {"username": "Admin", "password": "admin123", "last_name": "Admin", "other_names": "Admin"}
+
+
+def fail(message: str, code: int = 2) -> None:
+    print(f"openimis: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openimis.settings")
+    from openimis.environment import ConfigurationError
+    from openimis.modules import ModuleError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigurationError as error:
+        fail(f"configuration error: {error}")
+    except ModuleError as error:
+        fail(f"module error: {error}")
+
+
+def prepare_database() -> None:
+    """Apply migrations (per DJANGO_MIGRATE), the reference data and, for the demo, the administrator."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import DEFAULT_DB_ALIAS, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    from openimis.core import services
+    from openimis.core.models import User
+
+    env = settings.ENV
+    if env.migrate:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            print("openimis: applying database migrations ...", flush=True)
+            call_command("migrate", interactive=False, verbosity=0)
+    services.ensure_reference_data()
+    if env.demo_dataset and not User.objects.exists():
+        services.create_administrator(DEMO_ADMIN["username"], DEMO_ADMIN["password"],
+                                      DEMO_ADMIN["last_name"], DEMO_ADMIN["other_names"])
+        print("openimis: demo administrator created", flush=True)
+
+
+def serve(args) -> None:
+    setup_django()
+    from django.conf import settings
+
+    prepare_database()
+    url = f"http://{args.host}:{args.port}/"
+    print(f"openimis: serving openIMIS on {url} (GraphQL at {url}{settings.SITE_ROOT}graphql)", flush=True)
+    if settings.ENV.demo_dataset:
+        print(f"openimis: log in as {DEMO_ADMIN['username']} / {DEMO_ADMIN['password']}", flush=True)
+    print(f"openimis: ready to start in {time.perf_counter() - STARTED:.2f}s", flush=True)
+    from openimis.server import run_server
+
+    run_server(args.host, args.port, args.workers, args.threads,
+               scheduler=settings.ENV.scheduler_autostart and not settings.CELERY_BROKER_URL)
+
+
+def worker(args) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openimis.settings")
+    if not os.environ.get("CELERY_BROKER_URL"):
+        setup_django()
+        from django.conf import settings
+
+        if not settings.CELERY_BROKER_URL:
+            fail("CELERY_BROKER_URL is not set: in embedded mode tasks run inside `openimis serve`")
+    try:
+        from openimis.celery import app
+    except ImportError:
+        fail("the Celery worker needs the celery extra: pip install 'openimis-lite[celery]'")
+    app.worker_main(argv=["worker", "--loglevel=INFO", *args.celery_args])
+
+
+def scheduler(args) -> None:
+    setup_django()
+    from openimis.core.scheduler import run_forever
+
+    run_forever()
+
+
+def manage(args) -> None:
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["openimis manage", *args.arguments])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="openimis", description="openIMIS Lite")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="migrate, then serve the API and the frontend")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--workers", type=int, default=1)
+    serve_parser.add_argument("--threads", type=int, default=8)
+    serve_parser.set_defaults(handler=serve)
+    worker_parser = commands.add_parser("worker", help="run a Celery worker (needs CELERY_BROKER_URL)")
+    worker_parser.add_argument("celery_args", nargs=argparse.REMAINDER)
+    worker_parser.set_defaults(handler=worker)
+    scheduler_parser = commands.add_parser("scheduler", help="run the scheduled jobs (exactly one per site)")
+    scheduler_parser.set_defaults(handler=scheduler)
+    manage_parser = commands.add_parser("manage", help="run a Django management command")
+    manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage_parser.set_defaults(handler=manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.handler(args)
+
+
+if __name__ == "__main__":
+    main()

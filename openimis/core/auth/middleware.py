@@ -1,0 +1,65 @@
+"""Authenticates every request by its JWT (Authorization header or the `JWT` cookie) and writes the
+auth cookies that GraphQL mutations ask for."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.utils.functional import SimpleLazyObject
+
+from openimis.core.auth.tokens import InvalidToken, user_from_access_token
+
+AUTH_SCHEMES = ("bearer", "jwt")
+
+
+def header_token(request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() in AUTH_SCHEMES and value.strip():
+        return value.strip()
+    return None
+
+
+def resolve_user(request):
+    """The header token wins when it is valid; an invalid header falls back to a valid cookie
+    (fe-core sends `Authorization: JWT undefined` right after login)."""
+    request.auth_source = None
+    request.auth_error = None
+    for source, token in (("header", header_token(request)),
+                          ("cookie", request.COOKIES.get(settings.JWT["COOKIE"]))):
+        if not token:
+            continue
+        try:
+            user = user_from_access_token(token)
+        except InvalidToken as error:
+            request.auth_error = str(error)
+            continue
+        request.auth_source = source
+        request.auth_error = None
+        return user
+    return AnonymousUser()
+
+
+class JWTAuthenticationMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/admin/"):
+            request.user = SimpleLazyObject(lambda: resolve_user(request))
+        request.auth_cookies = {}
+        response = self.get_response(request)
+        write_auth_cookies(request, response)
+        return response
+
+
+def write_auth_cookies(request, response) -> None:
+    secure = settings.OPENIMIS_MODE == "PROD"
+    for name, value in getattr(request, "auth_cookies", {}).items():
+        cookie_name = settings.JWT["COOKIE"] if name == "access" else settings.JWT["REFRESH_COOKIE"]
+        if value is None:
+            response.delete_cookie(cookie_name, path="/", samesite="Lax")
+            continue
+        token, max_age = value
+        response.set_cookie(cookie_name, token, max_age=max_age, path="/", httponly=True,
+                            secure=secure, samesite="Lax")

@@ -1,0 +1,109 @@
+"""JSON Web Tokens and refresh tokens: one token for GraphQL, REST and FHIR alike.
+
+Access tokens are signed with HS256 and `SECRET_KEY`, or with RS256 when `keys/jwt_private_key.pem`
+and `keys/jwt_public_key.pem` exist. Refresh tokens are random strings, stored as SHA-256 digests,
+rotated on every use; each use pushes the end of the session forward by the refresh window.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+import jwt
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from openimis.core.models import RefreshToken, User
+
+
+class InvalidToken(Exception):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _keys() -> tuple[str, object, object]:
+    private_file = Path(settings.JWT["PRIVATE_KEY_FILE"])
+    public_file = Path(settings.JWT["PUBLIC_KEY_FILE"])
+    if private_file.is_file() and public_file.is_file():
+        return "RS256", private_file.read_text(), public_file.read_text()
+    return "HS256", settings.SECRET_KEY, settings.SECRET_KEY
+
+
+def algorithm() -> str:
+    return _keys()[0]
+
+
+def access_lifetime() -> int:
+    return int(settings.JWT["EXPIRATION_SECONDS"])
+
+
+def refresh_lifetime() -> int:
+    return int(settings.JWT["REFRESH_EXPIRATION_SECONDS"])
+
+
+def issue_access_token(user: User, orig_iat: int | None = None) -> tuple[str, dict]:
+    now = int(timezone.now().timestamp())
+    payload = {"username": user.username, "exp": now + access_lifetime(), "origIat": orig_iat or now}
+    algorithm_name, signing_key, _ = _keys()
+    return jwt.encode(payload, signing_key, algorithm=algorithm_name), payload
+
+
+def decode_access_token(token: str) -> dict:
+    algorithm_name, _, verifying_key = _keys()
+    try:
+        return jwt.decode(token, verifying_key, algorithms=[algorithm_name])
+    except jwt.ExpiredSignatureError:
+        raise InvalidToken("Signature has expired") from None
+    except jwt.PyJWTError:
+        raise InvalidToken("Error decoding signature") from None
+
+
+def user_from_access_token(token: str) -> User:
+    payload = decode_access_token(token)
+    user = User.objects.filter(username=payload.get("username"), validity_to__isnull=True) \
+        .select_related("i_user").first()
+    if user is None:
+        raise InvalidToken("User not found")
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_refresh_token(user: User) -> tuple[str, RefreshToken]:
+    token = secrets.token_urlsafe(40)
+    record = RefreshToken.objects.create(
+        user=user, token_hash=_digest(token),
+        expires=timezone.now() + datetime.timedelta(seconds=refresh_lifetime()))
+    return token, record
+
+
+def refresh_expires_in(record: RefreshToken) -> int:
+    return int(record.expires.timestamp())
+
+
+@transaction.atomic
+def rotate_refresh_token(token: str) -> tuple[User, str, RefreshToken]:
+    """Consume a refresh token and return its user with a new one. Reuse of a spent token fails."""
+    record = (RefreshToken.objects.select_for_update().select_related("user")
+              .filter(token_hash=_digest(token or "")).first())
+    now = timezone.now()
+    if record is None or record.revoked or record.expires <= now:
+        raise InvalidToken("Invalid refresh token")
+    if record.user.validity_to is not None:
+        raise InvalidToken("User not found")
+    record.revoked = now
+    record.save(update_fields=["revoked"])
+    new_token, new_record = issue_refresh_token(record.user)
+    return record.user, new_token, new_record
+
+
+def revoke_refresh_token(token: str) -> int:
+    return RefreshToken.objects.filter(token_hash=_digest(token or ""), revoked__isnull=True) \
+        .update(revoked=timezone.now())

@@ -1,0 +1,232 @@
+"""Root mutations of the core module. Thin: the input shape, the rights, the service to call."""
+
+from __future__ import annotations
+
+import graphene
+
+from openimis.core import rights as core_rights
+from openimis.core import services
+from openimis.core.errors import ServiceError
+from openimis.core.gql.auth import AuthMutations
+from openimis.core.gql.types import UserTypes
+from openimis.core.models import UserMutation
+from openimis.core.tasks import ServiceErrors
+from openimis.graphql.mutations import OpenIMISMutation
+from openimis.graphql.rights import AUTHENTICATED, PUBLIC
+
+
+def run_for_each(uuids, action) -> None:
+    """Apply `action` to every uuid; collect the failures and roll back the whole batch if any."""
+    errors = []
+    for uuid in uuids or []:
+        try:
+            action(uuid)
+        except ServiceError as error:
+            errors.append({"title": str(uuid), "list": error.as_dicts()})
+    if len(errors) == 1:
+        raise ServiceErrors(errors[0]["list"])
+    if errors:
+        raise ServiceErrors([{"message": f"{len(errors)} of {len(uuids)} failed", "detail": ""}] + errors)
+
+
+class UserInputFields:
+    uuid = graphene.String()
+    user_id = graphene.String()
+    other_names = graphene.String(required=True)
+    last_name = graphene.String(required=True)
+    username = graphene.String(required=True)
+    phone = graphene.String()
+    email = graphene.String()
+    password = graphene.String()
+    health_facility_id = graphene.Int()
+    districts = graphene.List(graphene.Int)
+    language = graphene.String(required=True)
+    roles = graphene.List(graphene.Int)
+    birth_date = graphene.Date()
+    address = graphene.String()
+    works_to = graphene.DateTime()
+    substitution_officer_id = graphene.Int()
+    phone_communication = graphene.Boolean()
+    location_id = graphene.Int()
+    village_ids = graphene.List(graphene.Int)
+    user_types = graphene.List(UserTypes, required=True)
+
+
+class CreateUserMutation(OpenIMISMutation):
+    rights = (core_rights.USER_ADD,)
+
+    class Input(UserInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        created = services.create_user(user, data)
+        UserMutation.objects.create(core_user=created, mutation=log)
+
+
+class UpdateUserMutation(OpenIMISMutation):
+    rights = (core_rights.USER_EDIT,)
+
+    class Input(UserInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        updated = services.update_user(user, data)
+        UserMutation.objects.create(core_user=updated, mutation=log)
+
+
+class DeleteUserMutation(OpenIMISMutation):
+    rights = (core_rights.USER_DELETE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        run_for_each(data.get("uuids"), lambda uuid: services.delete_user(user, uuid))
+
+
+class RoleInputFields:
+    id = graphene.Int()
+    uuid = graphene.String()
+    name = graphene.String(required=True)
+    alt_language = graphene.String()
+    is_system = graphene.Boolean(required=True)
+    is_blocked = graphene.Boolean(required=True)
+    rights_id = graphene.List(graphene.Int)
+    system_role_id = graphene.Int()
+
+
+class CreateRoleMutation(OpenIMISMutation):
+    rights = (core_rights.ROLE_ADD,)
+
+    class Input(RoleInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.create_role(user, data)
+
+
+class UpdateRoleMutation(OpenIMISMutation):
+    rights = (core_rights.ROLE_EDIT,)
+
+    class Input(RoleInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.update_role(user, data)
+
+
+class DeleteRoleMutation(OpenIMISMutation):
+    rights = (core_rights.ROLE_DELETE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        run_for_each(data.get("uuids"), lambda uuid: services.delete_role(user, uuid))
+
+
+class DuplicateRoleMutation(OpenIMISMutation):
+    rights = (core_rights.ROLE_DUPLICATE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuid = graphene.String(required=True)
+        name = graphene.String(required=True)
+        alt_language = graphene.String()
+        is_system = graphene.Boolean(required=True)
+        is_blocked = graphene.Boolean(required=True)
+        rights_id = graphene.List(graphene.Int)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.duplicate_role(user, data)
+
+
+class ChangeUserLanguageMutation(OpenIMISMutation):
+    rights = AUTHENTICATED
+
+    class Input(OpenIMISMutation.Input):
+        language_id = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.change_user_language(user, data["language_id"])
+
+
+class PasswordMutation(graphene.relay.ClientIDMutation):
+    """The password mutations answer directly with `success` and `error` (no mutation log)."""
+
+    success = graphene.Boolean()
+    error = graphene.String()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def attempt(cls, action, client_mutation_id):
+        try:
+            action()
+        except ServiceError as error:
+            message = f"{error.message}: {error.detail}" if error.detail else error.message
+            return cls(success=False, error=message, client_mutation_id=client_mutation_id)
+        return cls(success=True, client_mutation_id=client_mutation_id)
+
+
+class ChangePasswordMutation(PasswordMutation):
+    rights = AUTHENTICATED
+
+    class Input:
+        username = graphene.String()
+        old_password = graphene.String()
+        new_password = graphene.String(required=True)
+
+    @classmethod
+    def mutate_and_get_payload(cls, root, info, **data):
+        return cls.attempt(lambda: services.change_password(
+            info.context.user, data.get("username"), data.get("old_password"), data["new_password"]),
+            data.get("client_mutation_id"))
+
+
+class ResetPasswordMutation(PasswordMutation):
+    rights = PUBLIC
+
+    class Input:
+        username = graphene.String(required=True)
+
+    @classmethod
+    def mutate_and_get_payload(cls, root, info, **data):
+        return cls.attempt(lambda: services.request_password_reset(data["username"]),
+                           data.get("client_mutation_id"))
+
+
+class SetPasswordMutation(PasswordMutation):
+    rights = PUBLIC
+
+    class Input:
+        username = graphene.String(required=True)
+        token = graphene.String(required=True)
+        new_password = graphene.String(required=True)
+
+    @classmethod
+    def mutate_and_get_payload(cls, root, info, **data):
+        return cls.attempt(lambda: services.set_password_with_token(
+            data["username"], data["token"], data["new_password"]), data.get("client_mutation_id"))
+
+
+class Mutation(AuthMutations, graphene.ObjectType):
+    create_role = CreateRoleMutation.Field()
+    update_role = UpdateRoleMutation.Field()
+    delete_role = DeleteRoleMutation.Field()
+    duplicate_role = DuplicateRoleMutation.Field()
+    create_user = CreateUserMutation.Field()
+    update_user = UpdateUserMutation.Field()
+    delete_user = DeleteUserMutation.Field()
+    change_user_language = ChangeUserLanguageMutation.Field()
+    change_password = ChangePasswordMutation.Field()
+    reset_password = ResetPasswordMutation.Field()
+    set_password = SetPasswordMutation.Field()

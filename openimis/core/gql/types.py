@@ -1,0 +1,277 @@
+"""GraphQL types of the core module, named and shaped as in the openIMIS 24.10 API."""
+
+from __future__ import annotations
+
+import graphene
+from graphene_django import DjangoObjectType
+
+from openimis.core import rights as core_rights
+from openimis.core.models import (
+    FieldControl,
+    InteractiveUser,
+    Language,
+    ModuleConfiguration,
+    MutationLog,
+    Officer,
+    Role,
+    RoleRight,
+    User,
+    UserMutation,
+    UserRole,
+)
+from openimis.graphql.types import OpenIMISNodeType
+
+HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
+
+
+class UserTypes(graphene.Enum):
+    INTERACTIVE = "INTERACTIVE"
+    OFFICER = "OFFICER"
+    TECHNICAL = "TECHNICAL"
+    CLAIM_ADMIN = "CLAIM_ADMIN"
+
+
+class LanguageGQLType(DjangoObjectType):
+    class Meta:
+        model = Language
+        fields = ("code", "name", "sort_order")
+
+
+class ModuleConfigurationLayer(graphene.Enum):
+    FE = "fe"
+    BE = "be"
+
+
+class FieldControlGQLType(DjangoObjectType):
+    class Meta:
+        model = FieldControl
+        fields = ("id", "module", "field", "usage")
+
+
+class ModuleConfigurationGQLType(DjangoObjectType):
+    layer = graphene.Field(ModuleConfigurationLayer, required=True)
+    controls = graphene.List(graphene.NonNull(FieldControlGQLType), required=True)
+
+    class Meta:
+        model = ModuleConfiguration
+        fields = ("id", "module", "layer", "version", "config", "is_exposed", "is_disabled_until", "controls")
+
+    def resolve_layer(self, info):
+        return self.layer
+
+    def resolve_controls(self, info):
+        return self.controls.all()
+
+
+class RoleRightGQLType(OpenIMISNodeType):
+    read_rights = (core_rights.ROLE_SEARCH,)
+
+    class Meta:
+        model = RoleRight
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "role", "right_id", *HISTORY_FIELDS)
+        filter_fields = {
+            "id": ["exact"],
+            "right_id": ["exact"],
+            "role__id": ["exact"],
+            "role__uuid": ["exact"],
+            "role__name": ["exact", "istartswith", "icontains", "iexact"],
+            "role__is_blocked": ["exact"],
+        }
+
+
+class RoleGQLType(OpenIMISNodeType):
+    read_rights = (core_rights.ROLE_SEARCH,)
+    system_role_id = graphene.Int()
+
+    class Meta:
+        model = Role
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "uuid", "name", "alt_language", "is_system", "is_blocked", "rights", "user_roles",
+                  *HISTORY_FIELDS)
+        filter_fields = {
+            "id": ["exact"],
+            "uuid": ["exact"],
+            "name": ["exact", "istartswith", "icontains", "iexact"],
+            "is_blocked": ["exact"],
+        }
+
+    def resolve_rights(self, info, **kwargs):
+        return self.rights.filter(validity_to__isnull=True)
+
+    def resolve_system_role_id(self, info):
+        return self.is_system or None
+
+    def resolve_user_roles(self, info):
+        return self.user_roles.filter(validity_to__isnull=True)
+
+
+class UserRoleGQLType(DjangoObjectType):
+    class Meta:
+        model = UserRole
+        fields = ("id", "user", "role", *HISTORY_FIELDS)
+
+
+class InteractiveUserGQLType(OpenIMISNodeType):
+    read_rights = (core_rights.USER_SEARCH,)
+    language_id = graphene.String()
+    roles = graphene.List(RoleGQLType)
+
+    class Meta:
+        model = InteractiveUser
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "uuid", "language", "last_name", "other_names", "phone", "login_name", "last_login",
+                  "health_facility_id", "email", "password_validity", "is_associated", "role_id",
+                  "user_roles", "userdistrict_set", *HISTORY_FIELDS)
+        filter_fields = {
+            "id": ["exact"],
+            "uuid": ["exact"],
+            "last_name": ["icontains"],
+            "other_names": ["icontains"],
+            "phone": ["iexact"],
+            "login_name": ["iexact"],
+            "email": ["iexact"],
+            "is_associated": ["exact"],
+            "language_id": ["exact"],
+        }
+
+    def resolve_language_id(self, info):
+        return self.language_id
+
+    def resolve_roles(self, info):
+        return Role.objects.filter(validity_to__isnull=True, user_roles__user=self,
+                                   user_roles__validity_to__isnull=True)
+
+    def resolve_user_roles(self, info):
+        return self.user_roles.filter(validity_to__isnull=True)
+
+    def resolve_userdistrict_set(self, info):
+        return self.userdistrict_set.filter(validity_to__isnull=True)
+
+
+class OfficerGQLType(OpenIMISNodeType):
+    read_rights = (core_rights.ENROLMENT_OFFICER_SEARCH, core_rights.USER_SEARCH)
+
+    class Meta:
+        model = Officer
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "uuid", "code", "last_name", "other_names", "dob", "phone", "email", "address",
+                  "location", "substitution_officer", "works_to", "veo_code", "veo_last_name",
+                  "veo_other_names", "veo_dob", "veo_phone", "phone_communication", "has_login", "json_ext",
+                  "officer_villages", *HISTORY_FIELDS)
+        filter_fields = {
+            "id": ["exact"],
+            "uuid": ["exact"],
+            "code": ["exact", "icontains"],
+            "last_name": ["exact", "icontains"],
+            "other_names": ["exact", "icontains"],
+            "dob": ["exact"],
+        }
+
+    def resolve_officer_villages(self, info):
+        return self.officer_villages.filter(validity_to__isnull=True)
+
+
+class UserMutationGQLType(DjangoObjectType):
+    class Meta:
+        model = UserMutation
+        fields = ("id", "core_user", "mutation")
+
+
+class UserGQLType(OpenIMISNodeType):
+    read_rights = (core_rights.USER_SEARCH,)
+    client_mutation_id = graphene.String()
+    rights = graphene.List(graphene.String)
+    other_names = graphene.String()
+    last_name = graphene.String()
+    email = graphene.String()
+    phone = graphene.String()
+
+    class Meta:
+        model = User
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "validity_from", "validity_to", "legacy_id", "username", "i_user", "officer",
+                  "mutations")
+        filter_fields = {
+            "id": ["exact"],
+            "username": ["exact", "icontains"],
+            "i_user__id": ["exact"],
+            "i_user__uuid": ["exact"],
+            "i_user__last_name": ["icontains"],
+            "i_user__other_names": ["icontains"],
+            "i_user__phone": ["iexact"],
+            "i_user__login_name": ["iexact"],
+            "i_user__email": ["iexact"],
+            "i_user__is_associated": ["exact"],
+            "i_user__language_id": ["exact"],
+            "officer__id": ["exact"],
+            "officer__uuid": ["exact"],
+            "officer__code": ["exact", "icontains"],
+            "officer__last_name": ["exact", "icontains"],
+            "officer__other_names": ["exact", "icontains"],
+            "officer__dob": ["exact"],
+        }
+
+    def _profile(self):
+        return self.i_user or self.officer
+
+    def resolve_client_mutation_id(self, info):
+        link = self.mutations.select_related("mutation").order_by("-mutation__request_date_time").first()
+        return link.mutation.client_mutation_id if link else None
+
+    def resolve_rights(self, info):
+        return sorted(str(right) for right in self.rights)
+
+    def resolve_other_names(self, info):
+        profile = self._profile()
+        return profile.other_names if profile else None
+
+    def resolve_last_name(self, info):
+        profile = self._profile()
+        return profile.last_name if profile else None
+
+    def resolve_email(self, info):
+        profile = self._profile()
+        return profile.email if profile else None
+
+    def resolve_phone(self, info):
+        profile = self._profile()
+        return profile.phone if profile else None
+
+
+class MutationLogGQLType(OpenIMISNodeType):
+    class Meta:
+        model = MutationLog
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "json_content", "user", "request_date_time", "client_mutation_id",
+                  "client_mutation_label", "client_mutation_details", "status", "error", "autogenerated_code",
+                  "json_ext", "users")
+        filter_fields = {
+            "id": ["exact"],
+            "client_mutation_id": ["exact"],
+            "client_mutation_label": ["exact"],
+            "request_date_time": ["exact", "gte", "lte"],
+            "status": ["exact", "gte"],
+            "user": ["exact"],
+        }
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        from openimis.core.selectors import mutation_logs_for
+
+        user = info.context.user
+        return queryset.filter(pk__in=mutation_logs_for(user).values("pk"))
+
+
+class PermissionOpenImisGQLType(graphene.ObjectType):
+    perms_name = graphene.String()
+    perms_value = graphene.Int()
+
+
+class ModulePermissionGQLType(graphene.ObjectType):
+    module_name = graphene.String()
+    permissions = graphene.List(PermissionOpenImisGQLType)
+
+
+class ModulePermissionsListGQLType(graphene.ObjectType):
+    module_perms_list = graphene.List(ModulePermissionGQLType)

@@ -1,0 +1,108 @@
+"""Reads of the core module: rights of a user, users, roles, officers, logs."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from openimis.core.models import (
+    InteractiveUser,
+    Language,
+    ModuleConfiguration,
+    MutationLog,
+    Officer,
+    Role,
+    RoleRight,
+    User,
+    UserRole,
+)
+from openimis.core.rights import IMIS_ADMIN_SYSTEM_ROLE
+
+
+def _current_roles_of(user: User) -> QuerySet:
+    return UserRole.objects.current().filter(
+        user_id=user.i_user_id, role__validity_to__isnull=True, role__is_blocked=False)
+
+
+def rights_of_user(user: User) -> frozenset[int]:
+    if not user.i_user_id:
+        return frozenset()
+    role_ids = _current_roles_of(user).values("role_id")
+    return frozenset(RoleRight.objects.current().filter(role_id__in=role_ids)
+                     .values_list("right_id", flat=True).distinct())
+
+
+def is_imis_admin(user: User) -> bool:
+    if not user.i_user_id:
+        return False
+    return any(is_system & IMIS_ADMIN_SYSTEM_ROLE for is_system in
+               _current_roles_of(user).values_list("role__is_system", flat=True))
+
+
+def current_users() -> QuerySet:
+    return User.objects.filter(validity_to__isnull=True)
+
+
+def find_login_user(username: str) -> User | None:
+    return current_users().select_related("i_user").filter(username=username).first()
+
+
+def users(show_history: bool = False) -> QuerySet:
+    queryset = User.objects.select_related("i_user", "officer")
+    return queryset if show_history else queryset.filter(validity_to__isnull=True)
+
+
+def interactive_users(show_history: bool = False) -> QuerySet:
+    return InteractiveUser.objects.all() if show_history else InteractiveUser.objects.current()
+
+
+def roles(show_history: bool = False) -> QuerySet:
+    return Role.objects.all() if show_history else Role.objects.current()
+
+
+def role_rights() -> QuerySet:
+    return RoleRight.objects.current().select_related("role")
+
+
+def enrolment_officers(search: str | None = None) -> QuerySet:
+    queryset = Officer.objects.current()
+    if search:
+        queryset = queryset.filter(Q(code__icontains=search) | Q(last_name__icontains=search)
+                                   | Q(other_names__icontains=search))
+    return queryset
+
+
+def languages() -> QuerySet:
+    return Language.objects.all()
+
+
+def mutation_logs_for(user: User) -> QuerySet:
+    queryset = MutationLog.objects.all()
+    return queryset if user.is_imis_admin else queryset.filter(user=user)
+
+
+def exposed_module_configurations(layer: str | None = None) -> QuerySet:
+    queryset = ModuleConfiguration.objects.filter(is_exposed=True).prefetch_related("controls")
+    if layer:
+        queryset = queryset.filter(layer=layer.lower())
+    return queryset
+
+
+def username_is_free(username: str, except_user_id=None) -> bool:
+    queryset = current_users().filter(username=username)
+    if except_user_id:
+        queryset = queryset.exclude(id=except_user_id)
+    return not queryset.exists()
+
+
+def email_is_free(email: str, except_interactive_user_id=None) -> bool:
+    queryset = InteractiveUser.objects.current().filter(email__iexact=email)
+    if except_interactive_user_id:
+        queryset = queryset.exclude(id=except_interactive_user_id)
+    return not queryset.exists()
+
+
+def role_name_is_free(name: str, except_role_id=None) -> bool:
+    queryset = Role.objects.current().filter(name__iexact=name)
+    if except_role_id:
+        queryset = queryset.exclude(id=except_role_id)
+    return not queryset.exists()

@@ -1,0 +1,420 @@
+"""Every write of the core module: users, roles, passwords, languages. Plain Python, one transaction each."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from openimis.core import hooks, passwords, selectors
+from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
+from openimis.core.models import (
+    InteractiveUser,
+    Language,
+    Officer,
+    Role,
+    RoleRight,
+    User,
+    UserRole,
+)
+from openimis.core.rights import IMIS_ADMIN_SYSTEM_ROLE, SYSTEM_ROLES, USER_EDIT
+
+DEFAULT_LANGUAGES = [("en", "English", 0), ("fr", "Français", 1)]
+USER_TYPES = {"INTERACTIVE", "OFFICER", "TECHNICAL", "CLAIM_ADMIN"}
+PASSWORD_RESET_HOURS = 24
+
+
+def audit_id(actor: User | None) -> int:
+    return (actor.id_for_audit if actor else None) or 0
+
+
+def as_date(value) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValidationFailed(f"Invalid date: {value}") from None
+
+
+def as_datetime(value) -> datetime.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value
+    try:
+        parsed = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(f"Invalid date and time: {value}") from None
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed, datetime.UTC)
+
+
+def required_text(data: dict, key: str, label: str, max_length: int) -> str:
+    value = (data.get(key) or "").strip()
+    if not value:
+        raise ValidationFailed(f"{label} is mandatory")
+    if len(value) > max_length:
+        raise ValidationFailed(f"{label} is longer than {max_length} characters")
+    return value
+
+
+# --- reference data ------------------------------------------------------------------------
+
+@transaction.atomic
+def ensure_reference_data() -> None:
+    """Languages and the IMIS Administrator system role, which every installation needs."""
+    for code, name, order in DEFAULT_LANGUAGES:
+        Language.objects.get_or_create(code=code, defaults={"name": name, "sort_order": order})
+    if not Role.objects.current().filter(is_system=IMIS_ADMIN_SYSTEM_ROLE).exists():
+        Role.objects.create(name=SYSTEM_ROLES[IMIS_ADMIN_SYSTEM_ROLE], is_system=IMIS_ADMIN_SYSTEM_ROLE)
+
+
+# --- authentication ------------------------------------------------------------------------
+
+def authenticate(username: str, password: str) -> User | None:
+    """The user when the password matches (Django hash, or the legacy openIMIS hash, re-hashed now)."""
+    user = selectors.find_login_user(username)
+    if user is None or not password:
+        return None
+    if user.has_usable_password() and user.check_password(password):
+        return user
+    i_user = user.i_user
+    if i_user and passwords.legacy_password_matches(password, i_user.stored_password, i_user.private_key):
+        with transaction.atomic():
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        return user
+    return None
+
+
+def record_login(user: User) -> None:
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(last_login=now)
+    if user.i_user_id:
+        InteractiveUser.objects.filter(pk=user.i_user_id).update(last_login=now)
+
+
+# --- users ---------------------------------------------------------------------------------
+
+def _user_types(data: dict) -> set[str]:
+    types = {str(getattr(value, "name", value)).upper() for value in (data.get("user_types") or [])}
+    unknown = types - USER_TYPES
+    if unknown:
+        raise ValidationFailed(f"Unknown user type: {', '.join(sorted(unknown))}")
+    if not types:
+        raise ValidationFailed("userTypes is mandatory")
+    return types
+
+
+def _language(code: str | None) -> Language:
+    code = code or "en"
+    language = Language.objects.filter(code=code).first()
+    if language is None:
+        raise ValidationFailed(f"Unknown language: {code}")
+    return language
+
+
+def _set_roles(actor: User, i_user: InteractiveUser, role_ids: Iterable[int]) -> None:
+    wanted = {int(role_id) for role_id in role_ids}
+    found = set(Role.objects.current().filter(id__in=wanted).values_list("id", flat=True))
+    missing = wanted - found
+    if missing:
+        raise ValidationFailed(f"Unknown role: {', '.join(str(m) for m in sorted(missing))}")
+    now = timezone.now()
+    current = UserRole.objects.current().filter(user=i_user)
+    current.exclude(role_id__in=wanted).update(validity_to=now)
+    kept = set(current.values_list("role_id", flat=True))
+    UserRole.objects.bulk_create(
+        UserRole(user=i_user, role_id=role_id, audit_user_id=audit_id(actor)) for role_id in wanted - kept)
+
+
+def _fill_interactive_user(i_user: InteractiveUser, data: dict, username: str) -> None:
+    i_user.login_name = username
+    i_user.last_name = required_text(data, "last_name", "Last name", 100)
+    i_user.other_names = required_text(data, "other_names", "Other names", 100)
+    i_user.phone = data.get("phone") or None
+    i_user.email = data.get("email") or None
+    i_user.language = _language(data.get("language"))
+    i_user.health_facility_id = data.get("health_facility_id")
+
+
+def _fill_officer(officer: Officer, data: dict, username: str) -> None:
+    officer.code = username
+    officer.last_name = required_text(data, "last_name", "Last name", 100)
+    officer.other_names = required_text(data, "other_names", "Other names", 100)
+    officer.phone = data.get("phone") or None
+    officer.email = data.get("email") or None
+    officer.dob = as_date(data.get("birth_date"))
+    officer.address = data.get("address") or None
+    officer.works_to = as_datetime(data.get("works_to"))
+    officer.location_id = data.get("location_id")
+    officer.substitution_officer_id = data.get("substitution_officer_id")
+    officer.phone_communication = data.get("phone_communication")
+    officer.has_login = True
+
+
+def _validate_user_input(data: dict, user: User | None) -> tuple[str, set[str]]:
+    username = required_text(data, "username", "Username", 50)
+    if not selectors.username_is_free(username, except_user_id=user.id if user else None):
+        raise ValidationFailed(f"Username {username} is already taken")
+    email = data.get("email")
+    if email and not selectors.email_is_free(email, user.i_user_id if user else None):
+        raise ValidationFailed(f"E-mail {email} is already used by another user")
+    if data.get("password"):
+        passwords.check_policy(data["password"])
+    return username, _user_types(data)
+
+
+def _save_user_flavours(actor: User, user: User, data: dict, username: str, types: set[str]) -> None:
+    if "INTERACTIVE" in types:
+        i_user = user.i_user or InteractiveUser(audit_user_id=audit_id(actor))
+        if i_user.pk:
+            i_user.save_history(audit_id(actor))
+        _fill_interactive_user(i_user, data, username)
+        i_user.save()
+        user.i_user = i_user
+        _set_roles(actor, i_user, data.get("roles") or [])
+    if "OFFICER" in types:
+        officer = user.officer or Officer(audit_user_id=audit_id(actor))
+        if officer.pk:
+            officer.save_history(audit_id(actor))
+        _fill_officer(officer, data, username)
+        officer.save()
+        user.officer = officer
+    for other_type in types - {"INTERACTIVE", "OFFICER"}:
+        if not hooks.handlers(hooks.USER_TYPE_SAVED):
+            raise ValidationFailed(f"User type {other_type} needs a module that is not enabled")
+        hooks.call(hooks.USER_TYPE_SAVED, actor, user, other_type, data)
+
+
+@transaction.atomic
+def create_user(actor: User | None, data: dict) -> User:
+    username, types = _validate_user_input(data, None)
+    user = User(username=username)
+    if data.get("password"):
+        user.set_password(data["password"])
+    else:
+        user.set_unusable_password()
+    _save_user_flavours(actor, user, data, username, types)
+    user.save()
+    hooks.call(hooks.USER_SAVED, actor, user, data)
+    return user
+
+
+def _find_user(user_uuid) -> User:
+    user = selectors.current_users().select_related("i_user", "officer").filter(id=user_uuid).first()
+    if user is None:
+        raise NotFound("User not found", str(user_uuid))
+    return user
+
+
+@transaction.atomic
+def update_user(actor: User | None, data: dict) -> User:
+    if not data.get("uuid"):
+        raise ValidationFailed("uuid is mandatory to update a user")
+    user = _find_user(data["uuid"])
+    username, types = _validate_user_input(data, user)
+    user.username = username
+    if data.get("password"):
+        user.set_password(data["password"])
+    _save_user_flavours(actor, user, data, username, types)
+    user.save()
+    hooks.call(hooks.USER_SAVED, actor, user, data)
+    return user
+
+
+@transaction.atomic
+def delete_user(actor: User | None, user_uuid) -> User:
+    user = _find_user(user_uuid)
+    if actor is not None and user.pk == actor.pk:
+        raise ValidationFailed("You cannot delete yourself")
+    now = timezone.now()
+    if user.i_user_id:
+        user.i_user.delete_history(audit_id(actor))
+        UserRole.objects.current().filter(user_id=user.i_user_id).update(validity_to=now)
+    if user.officer_id:
+        user.officer.delete_history(audit_id(actor))
+    hooks.call(hooks.USER_DELETED, actor, user)
+    user.validity_to = now
+    user.save(update_fields=["validity_to"])
+    return user
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+def _role_system_value(data: dict) -> int:
+    if not data.get("is_system"):
+        return 0
+    system_role_id = data.get("system_role_id")
+    if system_role_id not in SYSTEM_ROLES:
+        raise ValidationFailed("A system role needs a known systemRoleId")
+    return int(system_role_id)
+
+
+def _set_role_rights(actor: User | None, role: Role, right_ids: Iterable[int]) -> None:
+    wanted = {int(right_id) for right_id in right_ids}
+    now = timezone.now()
+    current = RoleRight.objects.current().filter(role=role)
+    current.exclude(right_id__in=wanted).update(validity_to=now)
+    kept = set(current.values_list("right_id", flat=True))
+    RoleRight.objects.bulk_create(
+        RoleRight(role=role, right_id=right_id, audit_user_id=audit_id(actor)) for right_id in wanted - kept)
+
+
+def _fill_role(role: Role, data: dict) -> None:
+    role.name = required_text(data, "name", "Role name", 50)
+    if not selectors.role_name_is_free(role.name, except_role_id=role.pk):
+        raise ValidationFailed(f"Role name {role.name} is already used")
+    role.alt_language = data.get("alt_language") or None
+    role.is_system = _role_system_value(data)
+    role.is_blocked = bool(data.get("is_blocked"))
+
+
+@transaction.atomic
+def create_role(actor: User | None, data: dict) -> Role:
+    role = Role(audit_user_id=audit_id(actor))
+    _fill_role(role, data)
+    role.save()
+    _set_role_rights(actor, role, data.get("rights_id") or [])
+    return role
+
+
+def _find_role(role_uuid) -> Role:
+    role = Role.objects.current().filter(uuid=role_uuid).first() if role_uuid else None
+    if role is None:
+        raise NotFound("Role not found", str(role_uuid))
+    return role
+
+
+@transaction.atomic
+def update_role(actor: User | None, data: dict) -> Role:
+    role = _find_role(data.get("uuid"))
+    if role.is_system:
+        raise ValidationFailed("A system role cannot be changed")
+    role.save_history(audit_id(actor))
+    _fill_role(role, data)
+    role.save()
+    _set_role_rights(actor, role, data.get("rights_id") or [])
+    return role
+
+
+@transaction.atomic
+def duplicate_role(actor: User | None, data: dict) -> Role:
+    source = _find_role(data.get("uuid"))
+    copy = Role(audit_user_id=audit_id(actor))
+    _fill_role(copy, {**data, "is_system": False})
+    copy.save()
+    rights = data.get("rights_id")
+    if rights is None:
+        rights = RoleRight.objects.current().filter(role=source).values_list("right_id", flat=True)
+    _set_role_rights(actor, copy, rights)
+    return copy
+
+
+@transaction.atomic
+def delete_role(actor: User | None, role_uuid) -> Role:
+    role = _find_role(role_uuid)
+    if role.is_system:
+        raise ValidationFailed("A system role cannot be deleted")
+    if UserRole.objects.current().filter(role=role, user__validity_to__isnull=True).exists():
+        raise ValidationFailed(f"Role {role.name} is assigned to users")
+    role.delete_history(audit_id(actor))
+    RoleRight.objects.current().filter(role=role).update(validity_to=role.validity_to)
+    return role
+
+
+# --- passwords and language ----------------------------------------------------------------
+
+@transaction.atomic
+def change_password(actor: User, username: str | None, old_password: str | None, new_password: str) -> None:
+    if username and username != actor.username:
+        if not actor.has_any_right([USER_EDIT]):
+            raise PermissionDenied()
+        target = selectors.find_login_user(username)
+        if target is None:
+            raise NotFound("User not found", username)
+    else:
+        target = actor
+        if authenticate(actor.username, old_password or "") is None:
+            raise ValidationFailed("The old password is wrong")
+    passwords.check_policy(new_password)
+    target.set_password(new_password)
+    target.save(update_fields=["password"])
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def request_password_reset(username: str) -> None:
+    """E-mail a one-time token to the user. Says nothing about whether the user exists."""
+    user = selectors.find_login_user(username)
+    if user is None or not user.i_user_id or not user.i_user.email:
+        return
+    token = secrets.token_urlsafe(32)
+    InteractiveUser.objects.filter(pk=user.i_user_id).update(
+        password_reset_token=_token_digest(token),
+        password_reset_expires=timezone.now() + datetime.timedelta(hours=PASSWORD_RESET_HOURS))
+    link = f"{settings.FRONTEND_URL}/set_password?token={token}&username={username}"
+    send_mail("openIMIS password reset", f"Set a new password: {link}\nThe token is: {token}",
+              settings.DEFAULT_FROM_EMAIL, [user.i_user.email])
+
+
+@transaction.atomic
+def set_password_with_token(username: str, token: str, new_password: str) -> None:
+    user = selectors.find_login_user(username)
+    i_user = user.i_user if user else None
+    valid = (i_user is not None and i_user.password_reset_token == _token_digest(token or "")
+             and i_user.password_reset_expires and i_user.password_reset_expires > timezone.now())
+    if not valid:
+        raise ValidationFailed("Invalid or expired token")
+    passwords.check_policy(new_password)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    InteractiveUser.objects.filter(pk=i_user.pk).update(password_reset_token=None, password_reset_expires=None)
+
+
+@transaction.atomic
+def change_user_language(actor: User, language_code: str) -> None:
+    if not actor.i_user_id:
+        raise ValidationFailed("Only interactive users have a language")
+    InteractiveUser.objects.filter(pk=actor.i_user_id).update(language=_language(language_code))
+
+
+# --- administrators (serve --demo, createsuperuser) -----------------------------------------
+
+@transaction.atomic
+def create_administrator(username: str, password: str | None, last_name: str, other_names: str,
+                         email: str | None = None) -> User:
+    ensure_reference_data()
+    admin_role = Role.objects.current().filter(is_system=IMIS_ADMIN_SYSTEM_ROLE).first()
+    data = {"username": username, "last_name": last_name, "other_names": other_names, "email": email,
+            "language": "en", "roles": [admin_role.id], "user_types": ["INTERACTIVE"]}
+    user = create_user(None, {**data, "password": None})
+    if password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user
+
+
+def create_plain_user(username: str, password: str | None = None, **extra) -> User:
+    ensure_reference_data()
+    data = {"username": username, "last_name": extra.get("last_name") or username,
+            "other_names": extra.get("other_names") or username, "email": extra.get("email"),
+            "language": "en", "user_types": ["INTERACTIVE"], "roles": []}
+    user = create_user(None, data)
+    if password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return user

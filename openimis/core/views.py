@@ -1,0 +1,50 @@
+"""REST endpoints of the core module."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import JsonResponse
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+
+def current_user_payload(user) -> dict:
+    i_user = user.i_user
+    return {
+        "id": str(user.id),
+        "username": user.username,
+        "i_user": {
+            "id": i_user.id,
+            "language": i_user.language_id,
+            "last_name": i_user.last_name,
+            "other_names": i_user.other_names,
+            "health_facility_id": i_user.health_facility_id,
+            "rights": sorted(user.rights) if not user.is_imis_admin else sorted(all_rights(user)),
+            "has_password": user.has_usable_password(),
+        } if i_user else None,
+        "t_user": None,
+    }
+
+
+def all_rights(user) -> set[int]:
+    """An IMIS administrator holds every right that any enabled module declares, plus their own."""
+    from openimis.modules import module_configs
+
+    declared = {code for config in module_configs() for code in config.rights.values()}
+    return declared | set(user.rights)
+
+
+@api_view(["GET"])
+def current_user(request):
+    return Response(current_user_payload(request.user))
+
+
+def health(request):
+    """Liveness and database reachability, for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception as error:  # the point of a health check is to report, not to raise
+        return JsonResponse({"status": "error", "database": str(error)}, status=503)
+    return JsonResponse({"status": "ok", "database": database})

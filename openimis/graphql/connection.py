@@ -1,0 +1,83 @@
+"""Relay connections as openIMIS serves them: `totalCount`, `edgeCount`, `offset`, `orderBy`,
+page size capped at 100, and custom arguments handled by the root resolver."""
+
+from __future__ import annotations
+
+import re
+
+import graphene
+from django.core.exceptions import FieldDoesNotExist
+from graphene_django.filter import DjangoFilterConnectionField
+from graphql import GraphQLError
+
+MAX_PAGE_SIZE = 100
+
+
+class ExtendedConnection(graphene.relay.Connection):
+    class Meta:
+        abstract = True
+
+    total_count = graphene.Int()
+    edge_count = graphene.Int()
+
+    def resolve_total_count(self, info, **kwargs):
+        return self.length
+
+    def resolve_edge_count(self, info, **kwargs):
+        return len(self.edges)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def order_field_path(model, name: str) -> str:
+    """`-requestDateTime` or `-request_date_time` -> `-request_date_time`, checked against the model."""
+    descending = name.startswith("-")
+    path = _snake(name.lstrip("-+")).replace(".", "__")
+    current = model
+    for part in path.split("__"):
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            raise GraphQLError(f"Cannot order by {name}: unknown field") from None
+        current = field.related_model or current
+    return ("-" if descending else "") + path
+
+
+def apply_order(queryset, order_by):
+    if not order_by:
+        return queryset if queryset.ordered else queryset.order_by("-pk")
+    if isinstance(order_by, str):
+        order_by = [order_by]
+    return queryset.order_by(*[order_field_path(queryset.model, name) for name in order_by if name])
+
+
+class OpenIMISConnectionField(DjangoFilterConnectionField):
+    """A filter connection whose page size is capped (not refused) at 100 and that honours `orderBy`.
+
+    Extra (non-filter) arguments are declared as keyword arguments and reach the root resolver,
+    which returns the base queryset (rights and row security applied by a selector)."""
+
+    def __init__(self, type_, *args, **kwargs):
+        kwargs.setdefault("order_by", graphene.List(graphene.String))
+        kwargs.setdefault("max_limit", None)
+        super().__init__(type_, *args, **kwargs)
+
+    @classmethod
+    def connection_resolver(cls, resolver, connection, default_manager, queryset_resolver, max_limit,
+                            enforce_first_or_last, root, info, **args):
+        for key in ("first", "last"):
+            if args.get(key) is not None:
+                if args[key] < 0:
+                    raise GraphQLError(f"Argument {key} must be a non-negative integer")
+                args[key] = min(args[key], MAX_PAGE_SIZE)
+        if args.get("first") is None and args.get("last") is None:
+            args["first"] = MAX_PAGE_SIZE
+        return super().connection_resolver(resolver, connection, default_manager, queryset_resolver,
+                                           max_limit, enforce_first_or_last, root, info, **args)
+
+    @classmethod
+    def resolve_queryset(cls, connection, iterable, info, args, filtering_args, filterset_class):
+        queryset = super().resolve_queryset(connection, iterable, info, args, filtering_args, filterset_class)
+        return apply_order(queryset, args.get("order_by"))

@@ -1,0 +1,57 @@
+"""Hard limits on query size: nesting depth and number of aliases (validation rules)."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError, ValidationRule
+from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
+
+
+def _depth(node, fragments, seen) -> int:
+    selection_set = getattr(node, "selection_set", None)
+    if selection_set is None:
+        return 0
+    deepest = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if selection.name.value.startswith("__"):
+                continue
+            deepest = max(deepest, 1 + _depth(selection, fragments, seen))
+        elif isinstance(selection, InlineFragmentNode):
+            deepest = max(deepest, _depth(selection, fragments, seen))
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in seen or name not in fragments:
+                continue
+            deepest = max(deepest, _depth(fragments[name], fragments, seen | {name}))
+    return deepest
+
+
+def _aliases(node) -> int:
+    count = 0
+    selection_set = getattr(node, "selection_set", None)
+    if selection_set is None:
+        return 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode) and selection.alias is not None:
+            count += 1
+        count += _aliases(selection)
+    return count
+
+
+def limit_rules(max_depth: int, max_aliases: int) -> list[type[ValidationRule]]:
+    class QueryLimits(ValidationRule):
+        def enter_document(self, document, *_args):
+            fragments = {definition.name.value: definition for definition in document.definitions
+                         if not isinstance(definition, OperationDefinitionNode)}
+            for definition in document.definitions:
+                if isinstance(definition, OperationDefinitionNode):
+                    depth = _depth(definition, fragments, frozenset())
+                    if depth > max_depth:
+                        self.report_error(GraphQLError(
+                            f"Query is too deep: depth {depth} exceeds the limit of {max_depth}"))
+            aliases = sum(_aliases(definition) for definition in document.definitions)
+            if aliases > max_aliases:
+                self.report_error(GraphQLError(
+                    f"Query has too many aliases: {aliases} exceeds the limit of {max_aliases}"))
+
+    return [QueryLimits]

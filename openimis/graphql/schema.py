@@ -1,0 +1,53 @@
+"""The schema, assembled from the `Query` and `Mutation` classes of the enabled modules."""
+
+from __future__ import annotations
+
+import graphene
+
+from openimis.graphql.rights import UndeclaredRights, normalise
+from openimis.modules import import_string_or_none, module_configs
+
+
+def _collect(kind: str) -> list[type]:
+    classes = []
+    for config in module_configs():
+        found = import_string_or_none(getattr(config, kind))
+        if found is not None:
+            classes.append(found)
+    return classes
+
+
+def _query_rights(query_classes) -> dict[str, object]:
+    declared = {}
+    for query_class in query_classes:
+        rights = getattr(query_class, "field_rights", {})
+        for name in query_class._meta.fields:
+            graphql_name = graphene.utils.str_converters.to_camel_case(name)
+            if graphql_name not in rights and name not in rights:
+                raise UndeclaredRights(f"{query_class.__module__}: no rights declared for query {graphql_name}")
+            declared[graphql_name] = normalise(rights.get(graphql_name, rights.get(name)))
+    return declared
+
+
+def _mutation_rights(mutation_classes) -> dict[str, object]:
+    declared = {}
+    for mutation_class in mutation_classes:
+        for name, field in mutation_class._meta.fields.items():
+            graphql_name = graphene.utils.str_converters.to_camel_case(name)
+            rights = getattr(field.type, "rights", None)
+            if rights is None or rights == ():
+                raise UndeclaredRights(f"{mutation_class.__module__}: no rights declared for {graphql_name}")
+            declared[graphql_name] = normalise(rights)
+    return declared
+
+
+def build_schema() -> tuple[graphene.Schema, dict]:
+    query_classes = _collect("queries")
+    mutation_classes = _collect("mutations")
+    query = type("Query", (*query_classes, graphene.ObjectType), {})
+    mutation = type("Mutation", (*mutation_classes, graphene.ObjectType), {}) if mutation_classes else None
+    declarations = {"Query": _query_rights(query_classes), "Mutation": _mutation_rights(mutation_classes)}
+    return graphene.Schema(query=query, mutation=mutation), declarations
+
+
+schema, root_field_rights = build_schema()

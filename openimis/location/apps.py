@@ -1,0 +1,20 @@
+from openimis.location.rights import CONFIG_RIGHTS
+from openimis.modules import OpenIMISModuleConfig
+
+
+class LocationConfig(OpenIMISModuleConfig):
+    name = "openimis.location"
+    label = "location"
+    module_name = "location"
+    verbose_name = "openIMIS locations"
+    requires = ["core"]
+    default_config = {"location_types": ["R", "D", "W", "V"], **{k: [v] for k, v in CONFIG_RIGHTS.items()}}
+    rights = CONFIG_RIGHTS
+    queries = "openimis.location.gql.queries.Query"
+
+    def ready(self):
+        from openimis.core import hooks
+        from openimis.location import services
+
+        hooks.register(hooks.USER_SAVED, services.save_user_locations)
+        hooks.register(hooks.USER_DELETED, services.end_user_locations)

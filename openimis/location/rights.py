@@ -1,0 +1,18 @@
+"""The numeric openIMIS right codes of the location module."""
+
+LOCATION_SEARCH = 121901
+LOCATION_ADD = 121902
+LOCATION_EDIT = 121903
+LOCATION_DELETE = 121904
+LOCATION_MOVE = 121905
+REGION_DISTRICT_EDIT = 121906
+HEALTH_FACILITY_SEARCH = 121101
+
+CONFIG_RIGHTS = {
+    "gql_query_locations_perms": LOCATION_SEARCH,
+    "gql_mutation_create_locations_perms": LOCATION_ADD,
+    "gql_mutation_edit_locations_perms": LOCATION_EDIT,
+    "gql_mutation_delete_locations_perms": LOCATION_DELETE,
+    "gql_mutation_move_location_perms": LOCATION_MOVE,
+    "gql_mutation_create_region_locations_perms": REGION_DISTRICT_EDIT,
+}

@@ -1,0 +1,153 @@
+"""The module registry: which openIMIS modules are enabled, where they come from, what they give.
+
+The enabled set comes from `openimis.json` (path in `OPENIMIS_CONF_JSON`; the built-in list when
+unset), entries `{"name": ..., "pip": ...}`. A name is resolved, in order, to a built-in module
+(`openimis.<name>`), a package that declares the entry point `openimis.modules` under that name, or an
+importable package of that name. A module that cannot be found, fails to import, or lacks a module it
+`requires` stops start-up with a `ModuleError` naming the module and the reason: never a silent skip.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from django.apps import AppConfig
+
+BUILT_IN_MODULES = ["core", "location"]
+ENTRY_POINT_GROUP = "openimis.modules"
+
+
+class ModuleError(Exception):
+    """A module that cannot be loaded. The message names the module and the reason."""
+
+
+class OpenIMISModuleConfig(AppConfig):
+    """What a module declares about itself. Subclass it in the module's `apps.py`.
+
+    - `module_name`: the logical openIMIS name (`core`, `location`, ...);
+    - `requires`: logical names of the modules this one imports;
+    - `default_config`: the module's configuration defaults (merged with the stored configuration);
+    - `rights`: configuration key -> numeric right code (listed by `modulesPermissions`);
+    - `queries` / `mutations`: dotted paths of the GraphQL `Query` / `Mutation` classes;
+    - `urls`: dotted path of a URL module mounted at `/<SITE_ROOT><module_name>/`;
+    - `scheduled_jobs`: list of `(dotted function path, cron-like spec)`;
+    - `exception_handler`: dotted path of the REST exception handler for this module's URLs.
+    """
+
+    default_auto_field = "django.db.models.BigAutoField"
+    module_name: str = ""
+    requires: list[str] = []
+    default_config: dict = {}
+    rights: dict[str, int] = {}
+    queries: str | None = None
+    mutations: str | None = None
+    urls: str | None = None
+    scheduled_jobs: list[tuple[str, str]] = []
+    exception_handler: str | None = None
+    frontend_config: dict = {}
+
+    @property
+    def logical_name(self) -> str:
+        return self.module_name or self.label
+
+
+@dataclass(frozen=True)
+class ModuleEntry:
+    name: str
+    pip: str | None
+    package: str  # the importable Python package that holds the app
+
+
+def read_module_list(conf_json: str | None) -> list[dict]:
+    if not conf_json:
+        return [{"name": name, "pip": None} for name in BUILT_IN_MODULES]
+    path = Path(conf_json)
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModuleError(f"OPENIMIS_CONF_JSON: file not found: {path}") from None
+    except json.JSONDecodeError as error:
+        raise ModuleError(f"OPENIMIS_CONF_JSON: malformed JSON in {path} ({error.msg})") from None
+    modules = content.get("modules") if isinstance(content, dict) else None
+    if not isinstance(modules, list) or not all(isinstance(m, dict) and m.get("name") for m in modules):
+        raise ModuleError(f"OPENIMIS_CONF_JSON: {path} must hold {{\"modules\": [{{\"name\": ...}}]}}")
+    return modules
+
+
+def _entry_point_package(name: str) -> str | None:
+    for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if entry_point.name == name:
+            return entry_point.value
+    return None
+
+
+def resolve(name: str, pip: str | None = None) -> ModuleEntry:
+    candidates = []
+    if name in BUILT_IN_MODULES:
+        candidates.append(f"openimis.{name}")
+    from_entry_point = _entry_point_package(name)
+    if from_entry_point:
+        candidates.append(from_entry_point)
+    candidates.append(name)
+    last_error: Exception | None = None
+    for package in candidates:
+        try:
+            importlib.import_module(package)
+        except ModuleNotFoundError as error:
+            if error.name and package.startswith(error.name):
+                last_error = error
+                continue
+            raise ModuleError(f"module '{name}': import of {package} failed: {error}") from error
+        except Exception as error:  # a broken module must stop start-up, loudly
+            raise ModuleError(f"module '{name}': import of {package} failed: {error!r}") from error
+        return ModuleEntry(name=name, pip=pip, package=package)
+    hint = f" (install it: pip install {pip})" if pip else ""
+    raise ModuleError(f"module '{name}' is listed in openimis.json but cannot be found{hint}: {last_error}")
+
+
+def module_config_class(entry: ModuleEntry) -> type[OpenIMISModuleConfig]:
+    try:
+        apps_module = importlib.import_module(f"{entry.package}.apps")
+    except Exception as error:
+        raise ModuleError(f"module '{entry.name}': cannot import {entry.package}.apps: {error!r}") from error
+    for value in vars(apps_module).values():
+        if (isinstance(value, type) and issubclass(value, OpenIMISModuleConfig)
+                and value is not OpenIMISModuleConfig and value.__module__ == apps_module.__name__):
+            return value
+    raise ModuleError(f"module '{entry.name}': {entry.package}.apps defines no OpenIMISModuleConfig")
+
+
+def enabled_modules(conf_json: str | None) -> list[ModuleEntry]:
+    """Resolve the enabled modules and check that every `requires` is met."""
+    entries = [resolve(item["name"], item.get("pip")) for item in read_module_list(conf_json)]
+    names = {entry.name for entry in entries}
+    if "core" not in names:
+        raise ModuleError("module 'core' is required and missing from openimis.json")
+    for entry in entries:
+        config_class = module_config_class(entry)
+        missing = [required for required in config_class.requires if required not in names]
+        if missing:
+            raise ModuleError(f"module '{entry.name}' requires {', '.join(missing)}, which is not enabled")
+    return entries
+
+
+def installed_app_paths(entries: list[ModuleEntry]) -> list[str]:
+    return [f"{entry.package}.apps.{module_config_class(entry).__name__}" for entry in entries]
+
+
+def module_configs() -> list[OpenIMISModuleConfig]:
+    """The loaded openIMIS module configs, in the order of `openimis.json`."""
+    from django.apps import apps
+
+    return [config for config in apps.get_app_configs() if isinstance(config, OpenIMISModuleConfig)]
+
+
+def import_string_or_none(path: str | None):
+    if not path:
+        return None
+    module_path, _, attribute = path.rpartition(".")
+    return getattr(importlib.import_module(module_path), attribute)

@@ -1,0 +1,209 @@
+"""Django settings, derived from the one typed `Environment` (see `environment.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openimis.environment import load_environment
+from openimis.modules import enabled_modules, installed_app_paths
+
+ENV = load_environment()
+PACKAGE_DIR = Path(__file__).resolve().parent
+BASE_DIR = PACKAGE_DIR.parent
+
+DEBUG = False
+SECRET_KEY = ENV.secret_key
+OPENIMIS_MODE = ENV.mode
+ALLOWED_HOSTS = ENV.allowed_hosts
+CSRF_TRUSTED_ORIGINS = ENV.csrf_trusted_origins
+SITE_ROOT = ENV.site_root
+SITE_URL = ENV.site_url
+FRONTEND_URL = ENV.frontend_url
+DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.data_upload_max_memory_size
+PHOTO_ROOT_PATH = str(ENV.photo_root_path)
+
+OPENIMIS_MODULES = enabled_modules(ENV.openimis_conf_json)
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.admin",
+    "django_filters",
+    "graphene_django",
+    "rest_framework",
+    *installed_app_paths(OPENIMIS_MODULES),
+]
+
+MIDDLEWARE = [
+    "openimis.core.security.SecurityHeadersMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "openimis.core.auth.middleware.JWTAuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+]
+
+ROOT_URLCONF = "openimis.urls"
+WSGI_APPLICATION = "openimis.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+AUTHENTICATION_BACKENDS = ["openimis.core.auth.backends.OpenIMISBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def _database_settings() -> dict:
+    database = ENV.database
+    if database is None:
+        return {}
+    if database.is_sqlite:
+        Path(database.name).parent.mkdir(parents=True, exist_ok=True)
+        options = {"timeout": 20, "transaction_mode": "IMMEDIATE",
+                   "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", **database.options}
+        settings = {"ENGINE": database.engine, "NAME": database.name, "OPTIONS": options}
+    else:
+        settings = {
+            "ENGINE": database.engine,
+            "NAME": database.name,
+            "HOST": database.host,
+            "PORT": database.port or "",
+            "USER": database.user,
+            "PASSWORD": database.password,
+            "OPTIONS": database.options,
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+        }
+    if database.test_name:
+        settings["TEST"] = {"NAME": database.test_name}
+    return {"default": settings}
+
+
+DATABASES = _database_settings()
+
+CACHES = {
+    "default": {
+        "BACKEND": ENV.cache_backend,
+        **({"LOCATION": ENV.cache_url} if ENV.cache_url else {}),
+        **({"OPTIONS": ENV.cache_options} if ENV.cache_options else {}),
+    }
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = str(ENV.data_dir / "static")
+MEDIA_ROOT = str(ENV.data_dir / "media")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
+
+GRAPHENE = {
+    "SCHEMA": "openimis.graphql.schema.schema",
+    "RELAY_CONNECTION_MAX_LIMIT": 100,
+    "SCHEMA_OUTPUT": "schema.graphql",
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["openimis.core.auth.rest.JWTRestAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "openimis.core.rest_errors.dispatch_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+JWT = {
+    "ALGORITHM": "HS256",
+    "EXPIRATION_SECONDS": ENV.jwt_expiration_seconds,
+    "REFRESH_EXPIRATION_SECONDS": ENV.jwt_refresh_expiration_seconds,
+    "PRIVATE_KEY_FILE": BASE_DIR / "keys" / "jwt_private_key.pem",
+    "PUBLIC_KEY_FILE": BASE_DIR / "keys" / "jwt_public_key.pem",
+    "COOKIE": "JWT",
+    "REFRESH_COOKIE": "JWT-refresh-token",
+}
+LOGIN_LOCKOUT = {"ATTEMPTS": ENV.login_lockout_attempts, "SECONDS": ENV.login_lockout_seconds,
+                 "ENABLED": ENV.is_prod}
+RATELIMIT = ENV.ratelimit
+GRAPHQL_LIMITS = {"MAX_DEPTH": ENV.graphql_max_depth, "MAX_ALIASES": ENV.graphql_max_aliases}
+
+# Sessions are not used for authentication (the JWT is); Django admin keeps its own session.
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if ENV.is_prod:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REFERRER_POLICY = "no-referrer"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    X_FRAME_OPTIONS = "DENY"
+
+EMAIL_HOST = ENV.email["host"]
+EMAIL_PORT = ENV.email["port"]
+EMAIL_HOST_USER = ENV.email["user"]
+EMAIL_HOST_PASSWORD = ENV.email["password"]
+EMAIL_USE_TLS = ENV.email["use_tls"]
+EMAIL_USE_SSL = ENV.email["use_ssl"]
+DEFAULT_FROM_EMAIL = ENV.email["user"] or "openimis@localhost"
+if not ENV.email["user"] and ENV.is_dev:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+CELERY_BROKER_URL = ENV.celery_broker_url
+CELERY_TASK_ALWAYS_EAGER = ENV.celery_broker_url is None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"standard": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "standard"},
+        "null": {"class": "logging.NullHandler"},
+        **({"debug-log": {"class": "logging.FileHandler", "filename": ENV.debug_log_file,
+                          "formatter": "standard"}} if ENV.debug_log_file else {}),
+        **({"db-queries": {"class": "logging.FileHandler", "filename": ENV.db_queries_log_file,
+                           "formatter": "standard"}} if ENV.db_queries_log_file else {}),
+    },
+    "loggers": {
+        "openimis": {"handlers": [ENV.log_handler], "level": "INFO" if ENV.is_prod else "DEBUG"},
+        "django.db.backends": {"handlers": ["db-queries" if ENV.db_queries_log_file else ENV.db_log_handler],
+                               "level": "DEBUG", "propagate": False},
+        "django.request": {"handlers": [ENV.log_handler], "level": "WARNING", "propagate": False},
+    },
+}
+
+if ENV.is_sentry_enabled and ENV.sentry_dsn:
+    try:
+        import sentry_sdk
+    except ImportError:  # pragma: no cover - depends on the optional extra
+        from openimis.environment import ConfigurationError
+
+        raise ConfigurationError("IS_SENTRY_ENABLED: install the sentry extra (pip install openimis-lite[sentry])")
+    sentry_sdk.init(dsn=ENV.sentry_dsn, traces_sample_rate=ENV.sentry_sample_rate)
