@@ -30,6 +30,8 @@ def run_server(host: str, port: int, workers: int, threads: int, scheduler: bool
             self.cfg.set("accesslog", None)
             self.cfg.set("graceful_timeout", 10)
             self.cfg.set("timeout", 120)
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
             if scheduler:
                 self.cfg.set("post_fork", _start_scheduler_in_first_worker)
 

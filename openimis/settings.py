@@ -119,6 +119,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = str(ENV.data_dir / "static")
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = str(ENV.data_dir / "media")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False

@@ -60,7 +60,7 @@ class OpenIMISConnectionField(DjangoFilterConnectionField):
     which returns the base queryset (rights and row security applied by a selector)."""
 
     def __init__(self, type_, *args, **kwargs):
-        kwargs.setdefault("order_by", graphene.List(graphene.String))
+        kwargs.setdefault("orderBy", graphene.List(graphene.String))
         kwargs.setdefault("max_limit", None)
         super().__init__(type_, *args, **kwargs)
 
@@ -80,4 +80,4 @@ class OpenIMISConnectionField(DjangoFilterConnectionField):
     @classmethod
     def resolve_queryset(cls, connection, iterable, info, args, filtering_args, filterset_class):
         queryset = super().resolve_queryset(connection, iterable, info, args, filtering_args, filterset_class)
-        return apply_order(queryset, args.get("order_by"))
+        return apply_order(queryset, args.get("orderBy"))

@@ -1,0 +1,70 @@
+"""Shared fixtures: a GraphQL client over the Django test client, users with and without rights."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from openimis.core import services
+from openimis.core.models import Role, RoleRight
+
+PASSWORD = "Secret123"
+
+
+class GraphQLClient:
+    def __init__(self, client):
+        self.client = client
+
+    def post(self, query: str, variables: dict | None = None, **headers):
+        body = {"query": query, **({"variables": variables} if variables else {})}
+        return self.client.post("/api/graphql", data=json.dumps(body), content_type="application/json",
+                                **headers)
+
+    def __call__(self, query: str, variables: dict | None = None, **headers) -> dict:
+        response = self.post(query, variables, **headers)
+        assert response.status_code in (200, 400), response.content
+        return response.json()
+
+    def login(self, username: str, password: str) -> dict:
+        return self("mutation($u: String!, $p: String!) { tokenAuth(username: $u, password: $p) "
+                    "{ token refreshExpiresIn payload } }", {"u": username, "p": password})
+
+
+@pytest.fixture
+def gql(client, db):
+    return GraphQLClient(client)
+
+
+@pytest.fixture
+def admin_user(db):
+    return services.create_administrator("Admin", "admin123", "Admin", "Admin")
+
+
+def make_user(username: str, rights: list[int] | None = None):
+    services.ensure_reference_data()
+    user = services.create_plain_user(username, PASSWORD)
+    if rights:
+        role = Role.objects.create(name=f"role-{username}")
+        RoleRight.objects.bulk_create(RoleRight(role=role, right_id=right) for right in rights)
+        services.update_user(None, {"uuid": user.id, "username": username, "last_name": username,
+                                    "other_names": username, "language": "en", "roles": [role.id],
+                                    "user_types": ["INTERACTIVE"]})
+    return user
+
+
+@pytest.fixture
+def user_factory(db):
+    return make_user
+
+
+@pytest.fixture
+def plain_user(db):
+    return make_user("plain")
+
+
+@pytest.fixture
+def admin_gql(gql, admin_user):
+    result = gql.login("Admin", "admin123")
+    assert "errors" not in result, result
+    return gql
