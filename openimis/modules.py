@@ -54,6 +54,18 @@ class OpenIMISModuleConfig(AppConfig):
     def logical_name(self) -> str:
         return self.module_name or self.label
 
+    @property
+    def url_prefix(self) -> str:
+        from django.conf import settings
+
+        return f"/{settings.SITE_ROOT}{self.logical_name}/"
+
+    def ready(self):
+        if self.exception_handler:
+            from openimis.core import rest_errors
+
+            rest_errors.register(self.url_prefix, import_string_or_none(self.exception_handler))
+
 
 @dataclass(frozen=True)
 class ModuleEntry:
@@ -62,19 +74,26 @@ class ModuleEntry:
     package: str  # the importable Python package that holds the app
 
 
-def read_module_list(conf_json: str | None) -> list[dict]:
-    if not conf_json:
+def read_module_list(conf_json: str | None, conf_text: str | None = None) -> list[dict]:
+    """The module entries of `openimis.json`: from the file `OPENIMIS_CONF_JSON`, else from the JSON
+    text in `OPENIMIS_CONF`, else the built-in list."""
+    if conf_json:
+        variable, path = "OPENIMIS_CONF_JSON", Path(conf_json)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ModuleError(f"OPENIMIS_CONF_JSON: file not found: {path}") from None
+    elif conf_text:
+        variable, path, text = "OPENIMIS_CONF", "the variable", conf_text
+    else:
         return [{"name": name, "pip": None} for name in BUILT_IN_MODULES]
-    path = Path(conf_json)
     try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModuleError(f"OPENIMIS_CONF_JSON: file not found: {path}") from None
+        content = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ModuleError(f"OPENIMIS_CONF_JSON: malformed JSON in {path} ({error.msg})") from None
+        raise ModuleError(f"{variable}: malformed JSON in {path} ({error.msg})") from None
     modules = content.get("modules") if isinstance(content, dict) else None
     if not isinstance(modules, list) or not all(isinstance(m, dict) and m.get("name") for m in modules):
-        raise ModuleError(f"OPENIMIS_CONF_JSON: {path} must hold {{\"modules\": [{{\"name\": ...}}]}}")
+        raise ModuleError(f"{variable}: {path} must hold {{\"modules\": [{{\"name\": ...}}]}}")
     return modules
 
 
@@ -121,9 +140,9 @@ def module_config_class(entry: ModuleEntry) -> type[OpenIMISModuleConfig]:
     raise ModuleError(f"module '{entry.name}': {entry.package}.apps defines no OpenIMISModuleConfig")
 
 
-def enabled_modules(conf_json: str | None) -> list[ModuleEntry]:
+def enabled_modules(conf_json: str | None, conf_text: str | None = None) -> list[ModuleEntry]:
     """Resolve the enabled modules and check that every `requires` is met."""
-    entries = [resolve(item["name"], item.get("pip")) for item in read_module_list(conf_json)]
+    entries = [resolve(item["name"], item.get("pip")) for item in read_module_list(conf_json, conf_text)]
     names = {entry.name for entry in entries}
     if "core" not in names:
         raise ModuleError("module 'core' is required and missing from openimis.json")

@@ -22,7 +22,7 @@ FRONTEND_URL = ENV.frontend_url
 DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.data_upload_max_memory_size
 PHOTO_ROOT_PATH = str(ENV.photo_root_path)
 
-OPENIMIS_MODULES = enabled_modules(ENV.openimis_conf_json)
+OPENIMIS_MODULES = enabled_modules(ENV.openimis_conf_json, ENV.openimis_conf)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -206,5 +206,5 @@ if ENV.is_sentry_enabled and ENV.sentry_dsn:
     except ImportError:  # pragma: no cover - depends on the optional extra
         from openimis.environment import ConfigurationError
 
-        raise ConfigurationError("IS_SENTRY_ENABLED: install the sentry extra (pip install openimis-lite[sentry])")
+        raise ConfigurationError("IS_SENTRY_ENABLED: needs the sentry extra (openimis-lite[sentry])")
     sentry_sdk.init(dsn=ENV.sentry_dsn, traces_sample_rate=ENV.sentry_sample_rate)

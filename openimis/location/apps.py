@@ -13,6 +13,7 @@ class LocationConfig(OpenIMISModuleConfig):
     queries = "openimis.location.gql.queries.Query"
 
     def ready(self):
+        super().ready()
         from openimis.core import hooks
         from openimis.location import services
 
