@@ -28,11 +28,10 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.enabled = settings.OPENIMIS_MODE == "PROD"
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self.enabled:
+        if settings.OPENIMIS_MODE == "PROD":
             for header, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(header, value)
             response.headers["X-Frame-Options"] = "DENY"
@@ -69,6 +68,19 @@ def rate_limited(request) -> JsonResponse | None:
     if used > count:
         return JsonResponse({"errors": [{"message": "Too many requests, try again later"}]}, status=429)
     return None
+
+
+CSRF_FAILURE = "CSRF token missing or incorrect."
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+
+
+def cross_site_cookie_request(request) -> bool:
+    """True for a write in PROD authenticated by the `JWT` cookie whose Origin is neither this site nor
+    in `CSRF_TRUSTED_ORIGINS` (requests carrying the token in `Authorization` cannot be forged)."""
+    if settings.OPENIMIS_MODE != "PROD" or request.method in SAFE_METHODS:
+        return False
+    request.user.is_authenticated  # noqa: B018  (resolves the lazy user and its auth source)
+    return getattr(request, "auth_source", None) == "cookie" and not origin_allowed(request)
 
 
 def origin_allowed(request) -> bool:

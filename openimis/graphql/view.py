@@ -14,7 +14,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
 
-from openimis.core.security import origin_allowed, rate_limited
+from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.rights import RootFieldRightsMiddleware
 
@@ -41,10 +41,8 @@ class OpenIMISGraphQLView(GraphQLView):
         refused = rate_limited(request)
         if refused is not None:
             return refused
-        if settings.OPENIMIS_MODE == "PROD" and request.method == "POST":
-            request.user.is_authenticated  # noqa: B018  (resolves the lazy user and its auth source)
-            if getattr(request, "auth_source", None) == "cookie" and not origin_allowed(request):
-                return JsonResponse({"errors": [{"message": "CSRF token missing or incorrect."}]}, status=403)
+        if cross_site_cookie_request(request):
+            return JsonResponse({"errors": [{"message": CSRF_FAILURE}]}, status=403)
         if settings.OPENIMIS_MODE == "DEV" and _flag(request, "prof"):
             return self._profiled(request, *args, **kwargs)
         return super().dispatch(request, *args, **kwargs)

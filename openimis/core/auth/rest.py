@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
 from openimis.core.auth.middleware import resolve_user
+from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request
 
 
 class JWTRestAuthentication(BaseAuthentication):
@@ -12,7 +14,9 @@ class JWTRestAuthentication(BaseAuthentication):
         django_request = request._request
         user = getattr(django_request, "user", None)
         if user is None:
-            user = resolve_user(django_request)
+            user = django_request.user = resolve_user(django_request)
+        if cross_site_cookie_request(django_request):
+            raise exceptions.PermissionDenied(CSRF_FAILURE)
         if not getattr(user, "is_authenticated", False):
             return None
         return user, None

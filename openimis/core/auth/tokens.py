@@ -25,13 +25,28 @@ class InvalidToken(Exception):
     pass
 
 
-@lru_cache(maxsize=1)
+def _file_stamp(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns if path.is_file() else None
+    except OSError:
+        return None
+
+
+@lru_cache(maxsize=8)
+def _load_keys(private_file: Path, public_file: Path, private_stamp, public_stamp,
+               secret_key: str) -> tuple[str, object, object]:
+    if private_stamp is not None and public_stamp is not None:
+        return "RS256", private_file.read_text(), public_file.read_text()
+    return "HS256", secret_key, secret_key
+
+
 def _keys() -> tuple[str, object, object]:
+    """(algorithm, signing key, verifying key), read from the settings of the moment (so a changed key
+    file or `override_settings` takes effect); the files are read again only when they change."""
     private_file = Path(settings.JWT["PRIVATE_KEY_FILE"])
     public_file = Path(settings.JWT["PUBLIC_KEY_FILE"])
-    if private_file.is_file() and public_file.is_file():
-        return "RS256", private_file.read_text(), public_file.read_text()
-    return "HS256", settings.SECRET_KEY, settings.SECRET_KEY
+    return _load_keys(private_file, public_file, _file_stamp(private_file), _file_stamp(public_file),
+                      settings.SECRET_KEY)
 
 
 def algorithm() -> str:
