@@ -119,8 +119,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Everything after these commands belongs to Celery / Django, options included (`worker --pool solo`).
+PASS_THROUGH = {"worker": "celery_args", "manage": "arguments"}
+
+
 def main(argv: list[str] | None = None) -> None:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser()
+    if argv and argv[0] in PASS_THROUGH:
+        args = parser.parse_args(argv[:1])
+        setattr(args, PASS_THROUGH[argv[0]], argv[1:])
+    else:
+        args = parser.parse_args(argv)
     args.handler(args)
 
 
