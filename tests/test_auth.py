@@ -130,8 +130,8 @@ def test_invalid_token_is_unauthorized(gql, client, alice, token):
 
 def test_token_signed_with_another_key_is_unauthorized(gql, client, alice):
     now = int(time.time())
-    forged = jwt.encode({"username": "alice", "exp": now + 600, "origIat": now}, "not-the-signing-key-of-this-site-at-all",
-                        algorithm="HS256")
+    forged = jwt.encode({"username": "alice", "exp": now + 600, "origIat": now},
+                        "not-the-signing-key-of-this-site-at-all", algorithm="HS256")
     assert gql(PROTECTED, HTTP_AUTHORIZATION=f"Bearer {forged}")["errors"][0]["message"] == "unauthorized"
     assert client.get(CURRENT_USER, HTTP_AUTHORIZATION=f"Bearer {forged}").status_code == 401
 
@@ -231,13 +231,14 @@ def test_refresh_without_a_refresh_cookie_fails(gql, db):
 def test_refresh_with_a_token_argument(gql, alice):
     token = login(gql, "alice")[1]["data"]["tokenAuth"]["token"]
     orig_iat = jwt.decode(token, options={"verify_signature": False})["origIat"]
-    result = fresh_gql()("mutation($t: String) { refreshToken(token: $t) { token refreshExpiresIn payload } }",
-                         {"t": token})
+    query = "mutation($t: String) { refreshToken(token: $t) { token refreshExpiresIn payload } }"
+    result = fresh_gql()(query, {"t": token})
     assert "errors" not in result, result
     data = result["data"]["refreshToken"]
     assert data["payload"]["origIat"] == orig_iat
     assert data["refreshExpiresIn"] == orig_iat + settings.JWT["REFRESH_EXPIRATION_SECONDS"]
-    assert fresh_gql()(PROTECTED, HTTP_AUTHORIZATION=f"Bearer {data['token']}")["data"]["usernameLength"] == 50
+    renewed = fresh_gql()(PROTECTED, HTTP_AUTHORIZATION=f"Bearer {data['token']}")
+    assert renewed["data"]["usernameLength"] == 50
 
 
 def test_refresh_with_a_token_outside_the_window_fails(gql, alice):
@@ -254,9 +255,11 @@ def test_verify_token(gql, alice):
     token = login(gql, "alice")[1]["data"]["tokenAuth"]["token"]
     query = "mutation($t: String) { verifyToken(token: $t) { payload } }"
     assert fresh_gql()(query, {"t": token})["data"]["verifyToken"]["payload"]["username"] == "alice"
-    assert gql("mutation { verifyToken { payload } }")["data"]["verifyToken"]["payload"]["username"] == "alice"
+    from_cookie = gql("mutation { verifyToken { payload } }")
+    assert from_cookie["data"]["verifyToken"]["payload"]["username"] == "alice"
     assert fresh_gql()(query, {"t": "garbage"})["errors"][0]["message"] == "Error decoding signature"
-    assert fresh_gql()(query, {"t": expired_token("alice")})["errors"][0]["message"] == "Signature has expired"
+    expired = fresh_gql()(query, {"t": expired_token("alice")})
+    assert expired["errors"][0]["message"] == "Signature has expired"
 
 
 def test_revoke_token(gql, client, alice):

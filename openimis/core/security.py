@@ -22,6 +22,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+VIEW_DEFINED_HEADERS = {"Content-Security-Policy"}  # a view may declare its own policy
+
 
 class SecurityHeadersMiddleware:
     """Adds the openIMIS production security headers (MODE=PROD only)."""
@@ -33,8 +35,10 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if settings.OPENIMIS_MODE == "PROD":
             for header, value in SECURITY_HEADERS.items():
-                response.headers.setdefault(header, value)
-            response.headers["X-Frame-Options"] = "DENY"
+                if header in VIEW_DEFINED_HEADERS:
+                    response.headers.setdefault(header, value)
+                else:  # forced: Django's own defaults (e.g. Referrer-Policy same-origin) are weaker
+                    response.headers[header] = value
         return response
 
 
