@@ -195,6 +195,9 @@ def read_database(env: EnvReader, data_dir: Path) -> Database | None:
     if env.flag("NO_DATABASE"):
         return None
     options = env.json_object("DB_OPTIONS")
+    port = env.integer("DB_PORT")  # checked even when unused (SQLite): a wrong value is never ignored
+    if port is not None and not 0 < port < 65536:
+        raise ConfigurationError(f"DB_PORT: expected a port number from 1 to 65535, got {port}")
     default = env.text("DB_DEFAULT")
     engine_name = env.text("DB_ENGINE")
     if default:
@@ -220,7 +223,7 @@ def read_database(env: EnvReader, data_dir: Path) -> Database | None:
         engine=engine,
         name=env.text("DB_NAME", "openimis"),
         host=env.text("DB_HOST", "127.0.0.1"),
-        port=env.integer("DB_PORT", DEFAULT_PORTS.get(engine)),
+        port=port if port is not None else DEFAULT_PORTS.get(engine),
         user=env.text("DB_USER", ""),
         password=env.text("DB_PASSWORD", ""),
         test_name=env.text("DB_TEST_NAME"),
