@@ -223,3 +223,24 @@ def test_dev_forces_none_of_the_prod_safeguards(gql, client, bob, dev):
     assert response.cookies["JWT"]["secure"] == ""  # plain-HTTP cookies
     for _ in range(6):
         assert gql.post(PROTECTED, HTTP_ORIGIN=EVIL).status_code == 200  # no rate limit, no origin check
+
+
+def test_logout_in_prod_deletes_the_secure_cookies(gql, bob, prod_generous):
+    login(gql)
+    response = gql.post("mutation { deleteTokenCookie { deleted } deleteRefreshTokenCookie { deleted } }")
+    assert response.status_code == 200
+    for name in ("JWT", "JWT-refresh-token"):
+        cookie = response.cookies[name]
+        assert cookie.value == ""
+        assert str(cookie["max-age"]) == "0"
+        assert cookie["secure"] is True
+
+
+def test_trusted_origins_are_compared_leniently(gql, bob, db):
+    cache.clear()
+    with prod_settings("1000/m"), override_settings(CSRF_TRUSTED_ORIGINS=["https://Trusted.Example.org/"]):
+        login(gql)
+        assert gql.post(PROTECTED, HTTP_ORIGIN=TRUSTED).status_code == 200
+        assert gql.post(PROTECTED, HTTP_ORIGIN="https://trusted.example.org.evil.com").status_code == 403
+        assert gql.post(PROTECTED, HTTP_ORIGIN="null").status_code == 403
+    cache.clear()

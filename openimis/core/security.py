@@ -92,8 +92,8 @@ def origin_allowed(request) -> bool:
     origin = request.META.get("HTTP_ORIGIN") or request.META.get("HTTP_REFERER")
     if not origin:
         return True  # not a browser cross-site request (browsers send Origin on cross-site POST)
-    parts = urlsplit(origin)
-    origin_root = f"{parts.scheme}://{parts.netloc}"
-    if parts.netloc == request.get_host():
+    parts = urlsplit(origin.strip())
+    if parts.netloc and parts.netloc.lower() == request.get_host().lower():
         return True
-    return origin_root in settings.CSRF_TRUSTED_ORIGINS
+    origin_root = f"{parts.scheme}://{parts.netloc}".lower()
+    return origin_root in {trusted.strip().rstrip("/").lower() for trusted in settings.CSRF_TRUSTED_ORIGINS}

@@ -57,8 +57,9 @@ def write_auth_cookies(request, response) -> None:
     secure = settings.OPENIMIS_MODE == "PROD"
     for name, value in getattr(request, "auth_cookies", {}).items():
         cookie_name = settings.JWT["COOKIE"] if name == "access" else settings.JWT["REFRESH_COOKIE"]
-        if value is None:
-            response.delete_cookie(cookie_name, path="/", samesite="Lax")
+        if value is None:  # deleted with the attributes it was set with (a Secure cookie stays Secure)
+            response.set_cookie(cookie_name, "", max_age=0, expires="Thu, 01 Jan 1970 00:00:00 GMT", path="/",
+                                httponly=True, secure=secure, samesite="Lax")
             continue
         token, max_age = value
         response.set_cookie(cookie_name, token, max_age=max_age, path="/", httponly=True,
