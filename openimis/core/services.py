@@ -148,6 +148,16 @@ def _fill_interactive_user(i_user: InteractiveUser, data: dict, username: str) -
     i_user.health_facility_id = data.get("health_facility_id")
 
 
+def _substitution_officer_id(officer: Officer, substitute_id) -> int | None:
+    if substitute_id in (None, ""):
+        return None
+    substitute_id = int(substitute_id)
+    exists = Officer.objects.current().filter(id=substitute_id).exclude(id=officer.pk).exists()
+    if not exists:
+        raise ValidationFailed(f"Unknown substitution officer: {substitute_id}")
+    return substitute_id
+
+
 def _fill_officer(officer: Officer, data: dict, username: str) -> None:
     officer.code = username
     officer.last_name = required_text(data, "last_name", "Last name", 100)
@@ -157,13 +167,14 @@ def _fill_officer(officer: Officer, data: dict, username: str) -> None:
     officer.dob = as_date(data.get("birth_date"))
     officer.address = data.get("address") or None
     officer.works_to = as_datetime(data.get("works_to"))
-    officer.location_id = data.get("location_id")
-    officer.substitution_officer_id = data.get("substitution_officer_id")
+    officer.location_id = data.get("location_id")  # checked by the location module (hook USER_SAVED)
+    officer.substitution_officer_id = _substitution_officer_id(officer, data.get("substitution_officer_id"))
     officer.phone_communication = data.get("phone_communication")
     officer.has_login = True
 
 
 def _validate_user_input(data: dict, user: User | None) -> tuple[str, set[str]]:
+    """Checks that need no write, so that a refused mutation fails before touching any table."""
     username = required_text(data, "username", "Username", 50)
     if not selectors.username_is_free(username, except_user_id=user.id if user else None):
         raise ValidationFailed(f"Username {username} is already taken")
@@ -172,7 +183,14 @@ def _validate_user_input(data: dict, user: User | None) -> tuple[str, set[str]]:
         raise ValidationFailed(f"E-mail {email} is already used by another user")
     if data.get("password"):
         passwords.check_policy(data["password"])
-    return username, _user_types(data)
+    types = _user_types(data)
+    if "TECHNICAL" in types:
+        raise ValidationFailed("User type TECHNICAL is not supported")
+    for other_type in types - {"INTERACTIVE", "OFFICER"}:
+        if not hooks.handlers(hooks.USER_TYPE_SAVED):
+            raise ValidationFailed(f"User type {other_type} needs a module that is not enabled",
+                                   f"no enabled module saves users of type {other_type}")
+    return username, types
 
 
 def _save_user_flavours(actor: User, user: User, data: dict, username: str, types: set[str]) -> None:
@@ -191,9 +209,11 @@ def _save_user_flavours(actor: User, user: User, data: dict, username: str, type
         _fill_officer(officer, data, username)
         officer.save()
         user.officer = officer
-    for other_type in types - {"INTERACTIVE", "OFFICER"}:
-        if not hooks.handlers(hooks.USER_TYPE_SAVED):
-            raise ValidationFailed(f"User type {other_type} needs a module that is not enabled")
+
+
+def _save_other_user_types(actor: User | None, user: User, data: dict, types: set[str]) -> None:
+    """Flavours owned by other modules (CLAIM_ADMIN: claim), once the login user row exists."""
+    for other_type in sorted(types - {"INTERACTIVE", "OFFICER"}):
         hooks.call(hooks.USER_TYPE_SAVED, actor, user, other_type, data)
 
 
@@ -207,6 +227,7 @@ def create_user(actor: User | None, data: dict) -> User:
         user.set_unusable_password()
     _save_user_flavours(actor, user, data, username, types)
     user.save()
+    _save_other_user_types(actor, user, data, types)
     hooks.call(hooks.USER_SAVED, actor, user, data)
     return user
 
@@ -229,6 +250,7 @@ def update_user(actor: User | None, data: dict) -> User:
         user.set_password(data["password"])
     _save_user_flavours(actor, user, data, username, types)
     user.save()
+    _save_other_user_types(actor, user, data, types)
     hooks.call(hooks.USER_SAVED, actor, user, data)
     return user
 
@@ -382,7 +404,8 @@ def set_password_with_token(username: str, token: str, new_password: str) -> Non
     passwords.check_policy(new_password)
     user.set_password(new_password)
     user.save(update_fields=["password"])
-    InteractiveUser.objects.filter(pk=i_user.pk).update(password_reset_token=None, password_reset_expires=None)
+    InteractiveUser.objects.filter(pk=i_user.pk).update(password_reset_token=None,
+                                                        password_reset_expires=None)
 
 
 @transaction.atomic

@@ -20,7 +20,8 @@ def _replace_links(model, owner_field: str, owner_id: int, location_ids, audit_u
 
 def _check_type(location_ids, location_type: str, label: str) -> None:
     wanted = {int(location_id) for location_id in location_ids}
-    found = set(Location.objects.current().filter(id__in=wanted, type=location_type).values_list("id", flat=True))
+    found = set(Location.objects.current().filter(id__in=wanted, type=location_type)
+                .values_list("id", flat=True))
     if wanted - found:
         raise ValidationFailed(f"Unknown {label}: {', '.join(str(i) for i in sorted(wanted - found))}")
 
@@ -31,6 +32,10 @@ def save_user_locations(actor, user, data: dict) -> None:
     if user.i_user_id and data.get("districts") is not None:
         _check_type(data["districts"], DISTRICT, "district")
         _replace_links(UserDistrict, "user_id", user.i_user_id, data["districts"], audit_user_id)
+    if user.officer_id and data.get("location_id") is not None:
+        location_id = int(data["location_id"])
+        if not Location.objects.current().filter(id=location_id).exists():
+            raise ValidationFailed(f"Unknown location: {location_id}")
     if user.officer_id and data.get("village_ids") is not None:
         _check_type(data["village_ids"], VILLAGE, "village")
         _replace_links(OfficerVillage, "officer_id", user.officer_id, data["village_ids"], audit_user_id)
