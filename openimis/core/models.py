@@ -77,10 +77,8 @@ class Officer(VersionedModel):
     phone = models.CharField(max_length=50, null=True, blank=True)
     email = models.CharField(max_length=200, null=True, blank=True)
     address = models.CharField(max_length=1024, null=True, blank=True)
-    location = models.ForeignKey("location.Location", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+")
-    substitution_officer = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
-                                             related_name="substituted")
+    location = models.ForeignKey("location.Location", on_delete=models.PROTECT, null=True, blank=True)
+    substitution_officer = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True)
     works_to = models.DateTimeField(null=True, blank=True)
     veo_code = models.CharField(max_length=50, null=True, blank=True)
     veo_last_name = models.CharField(max_length=100, null=True, blank=True)
@@ -226,7 +224,7 @@ class MutationLog(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     json_content = models.TextField()
-    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="mutation_logs")
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True)
     request_date_time = models.DateTimeField(default=timezone.now, db_index=True)
     client_mutation_id = models.CharField(max_length=255, null=True, blank=True, db_index=True)
     client_mutation_label = models.CharField(max_length=255, null=True, blank=True)

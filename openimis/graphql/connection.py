@@ -57,10 +57,12 @@ class OpenIMISConnectionField(DjangoFilterConnectionField):
     """A filter connection whose page size is capped (not refused) at 100 and that honours `orderBy`.
 
     Extra (non-filter) arguments are declared as keyword arguments and reach the root resolver,
-    which returns the base queryset (rights and row security applied by a selector)."""
+    which returns the base queryset (rights and row security applied by a selector).
+    `order_by=False` leaves out the `orderBy` argument (where the openIMIS API has none)."""
 
-    def __init__(self, type_, *args, **kwargs):
-        kwargs.setdefault("orderBy", graphene.List(graphene.String))
+    def __init__(self, type_, *args, order_by: bool = True, **kwargs):
+        if order_by:
+            kwargs.setdefault("orderBy", graphene.List(graphene.String))
         kwargs.setdefault("max_limit", None)
         super().__init__(type_, *args, **kwargs)
 

@@ -15,7 +15,8 @@ class Location(VersionedModel):
     code = models.CharField(max_length=8)
     name = models.CharField(max_length=50)
     type = models.CharField(max_length=1, choices=[(t, t) for t in LOCATION_TYPES])
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children")
     male_population = models.IntegerField(null=True, blank=True)
     female_population = models.IntegerField(null=True, blank=True)
     other_population = models.IntegerField(null=True, blank=True)
@@ -29,7 +30,7 @@ class Location(VersionedModel):
 
 class UserDistrict(VersionedModel):
     user = models.ForeignKey("core.InteractiveUser", on_delete=models.CASCADE)
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="user_districts")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT)
     audit_user_id = models.IntegerField(default=0)
 
 

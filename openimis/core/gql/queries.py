@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import graphene
 from django.db.models import Q
 
@@ -36,7 +35,8 @@ def _users_matching_text(queryset, text: str):
 
 
 def _filter_by_profile(queryset, field: str, value):
-    return queryset.filter(Q(**{f"i_user__{field}__icontains": value}) | Q(**{f"officer__{field}__icontains": value}))
+    return queryset.filter(Q(**{f"i_user__{field}__icontains": value})
+                           | Q(**{f"officer__{field}__icontains": value}))
 
 
 class Query(graphene.ObjectType):
@@ -62,7 +62,7 @@ class Query(graphene.ObjectType):
     module_configurations = graphene.List(ModuleConfigurationGQLType, validity=graphene.String(),
                                           layer=graphene.String())
     mutation_logs = OpenIMISConnectionField(MutationLogGQLType)
-    enrolment_officers = OpenIMISConnectionField(OfficerGQLType, str=graphene.String())
+    enrolment_officers = OpenIMISConnectionField(OfficerGQLType, order_by=False, str=graphene.String())
     validate_username = graphene.Boolean(username=graphene.String(required=True))
     validate_user_email = graphene.Boolean(user_email=graphene.String(required=True))
     validate_role_name = graphene.Boolean(role_name=graphene.String(required=True))
@@ -121,7 +121,9 @@ class Query(graphene.ObjectType):
         if district_ids:
             queryset = queryset.filter(i_user__userdistrict__location_id__in=district_ids,
                                        i_user__userdistrict__validity_to__isnull=True)
-        region_ids = list(kwargs.get("region_ids") or []) + ([kwargs["region_id"]] if kwargs.get("region_id") else [])
+        region_ids = list(kwargs.get("region_ids") or [])
+        if kwargs.get("region_id"):
+            region_ids.append(kwargs["region_id"])
         if region_ids:
             queryset = queryset.filter(i_user__userdistrict__location__parent_id__in=region_ids,
                                        i_user__userdistrict__validity_to__isnull=True)
@@ -136,11 +138,13 @@ class Query(graphene.ObjectType):
     def resolve_role(self, info, **kwargs):
         queryset = selectors.roles(show_history=bool(kwargs.get("show_history")))
         if kwargs.get("is_system") is not None:
-            queryset = queryset.filter(is_system__gt=0) if kwargs["is_system"] else queryset.filter(is_system=0)
+            queryset = (queryset.filter(is_system__gt=0) if kwargs["is_system"]
+                        else queryset.filter(is_system=0))
         if kwargs.get("system_role_id") is not None:
             queryset = queryset.filter(is_system=kwargs["system_role_id"])
         if kwargs.get("role_right") is not None:
-            queryset = queryset.filter(rights__right_id=kwargs["role_right"], rights__validity_to__isnull=True)
+            queryset = queryset.filter(rights__right_id=kwargs["role_right"],
+                                       rights__validity_to__isnull=True)
         if kwargs.get("str"):
             queryset = queryset.filter(name__icontains=kwargs["str"])
         return queryset.distinct()
@@ -154,7 +158,8 @@ class Query(graphene.ObjectType):
             if config.rights:
                 permissions = [PermissionOpenImisGQLType(perms_name=name, perms_value=code)
                                for name, code in config.rights.items()]
-                modules.append(ModulePermissionGQLType(module_name=config.logical_name, permissions=permissions))
+                modules.append(ModulePermissionGQLType(module_name=config.logical_name,
+                                                       permissions=permissions))
         return ModulePermissionsListGQLType(module_perms_list=modules)
 
     def resolve_languages(self, info):

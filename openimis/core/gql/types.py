@@ -34,7 +34,7 @@ class UserTypes(graphene.Enum):
 class LanguageGQLType(DjangoObjectType):
     class Meta:
         model = Language
-        fields = ("code", "name", "sort_order")
+        fields = ("code", "name", "sort_order", "interactiveuser_set")
 
 
 class ModuleConfigurationLayer(graphene.Enum):
@@ -122,7 +122,7 @@ class InteractiveUserGQLType(OpenIMISNodeType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "uuid", "language", "last_name", "other_names", "phone", "login_name", "last_login",
                   "health_facility_id", "email", "password_validity", "is_associated", "role_id",
-                  "user_roles", "userdistrict_set", *HISTORY_FIELDS)
+                  "user_roles", "user_set", "userdistrict_set", *HISTORY_FIELDS)
         filter_fields = {
             "id": ["exact"],
             "uuid": ["exact"],
@@ -158,7 +158,7 @@ class OfficerGQLType(OpenIMISNodeType):
         fields = ("id", "uuid", "code", "last_name", "other_names", "dob", "phone", "email", "address",
                   "location", "substitution_officer", "works_to", "veo_code", "veo_last_name",
                   "veo_other_names", "veo_dob", "veo_phone", "phone_communication", "has_login", "json_ext",
-                  "officer_villages", *HISTORY_FIELDS)
+                  "officer_villages", "user_set", "officer_set", *HISTORY_FIELDS)
         filter_fields = {
             "id": ["exact"],
             "uuid": ["exact"],
@@ -178,6 +178,11 @@ class UserMutationGQLType(DjangoObjectType):
         fields = ("id", "core_user", "mutation")
 
 
+def _profile_of(user: User):
+    """The interactive user or, failing that, the officer behind a login (resolvers get the model)."""
+    return user.i_user or user.officer
+
+
 class UserGQLType(OpenIMISNodeType):
     read_rights = (core_rights.USER_SEARCH,)
     client_mutation_id = graphene.String()
@@ -191,7 +196,7 @@ class UserGQLType(OpenIMISNodeType):
         model = User
         interfaces = (graphene.relay.Node,)
         fields = ("id", "validity_from", "validity_to", "legacy_id", "username", "i_user", "officer",
-                  "mutations")
+                  "mutations", "mutationlog_set")
         filter_fields = {
             "id": ["exact"],
             "username": ["exact", "icontains"],
@@ -212,9 +217,6 @@ class UserGQLType(OpenIMISNodeType):
             "officer__dob": ["exact"],
         }
 
-    def _profile(self):
-        return self.i_user or self.officer
-
     def resolve_client_mutation_id(self, info):
         link = self.mutations.select_related("mutation").order_by("-mutation__request_date_time").first()
         return link.mutation.client_mutation_id if link else None
@@ -223,19 +225,19 @@ class UserGQLType(OpenIMISNodeType):
         return sorted(str(right) for right in self.rights)
 
     def resolve_other_names(self, info):
-        profile = self._profile()
+        profile = _profile_of(self)
         return profile.other_names if profile else None
 
     def resolve_last_name(self, info):
-        profile = self._profile()
+        profile = _profile_of(self)
         return profile.last_name if profile else None
 
     def resolve_email(self, info):
-        profile = self._profile()
+        profile = _profile_of(self)
         return profile.email if profile else None
 
     def resolve_phone(self, info):
-        profile = self._profile()
+        profile = _profile_of(self)
         return profile.phone if profile else None
 
 

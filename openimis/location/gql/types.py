@@ -14,12 +14,18 @@ HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
 
 class LocationGQLType(OpenIMISNodeType):
     read_rights = (location_rights.LOCATION_SEARCH,)
+    # nullable in the openIMIS API although every location has them
+    code = graphene.String()
+    name = graphene.String()
+    audit_user_id = graphene.Int()
+    client_mutation_id = graphene.String()
 
     class Meta:
         model = Location
         interfaces = (graphene.relay.Node,)
         fields = ("id", "uuid", "code", "name", "type", "parent", "male_population", "female_population",
-                  "other_population", "families", "json_ext", *HISTORY_FIELDS)
+                  "other_population", "families", "json_ext", "officer_set", "userdistrict_set",
+                  "officer_villages", *HISTORY_FIELDS)
         convert_choices_to_enum = False
         filter_fields = {
             "id": ["exact"],
@@ -28,6 +34,9 @@ class LocationGQLType(OpenIMISNodeType):
             "name": ["exact", "istartswith", "icontains", "iexact"],
             "type": ["exact"],
         }
+
+    def resolve_client_mutation_id(self, info):
+        return None  # location mutations (and their log links) come with the location module's mutations
 
 
 class UserDistrictType(DjangoObjectType):
