@@ -22,3 +22,6 @@ urlpatterns = [
 for module in module_configs():
     if module.urls:
         urlpatterns.append(path(f"{root}{module.logical_name}/", include(module.urls)))
+
+# the web frontend: / -> /front/, /front/..., /keepLegacyAlive
+urlpatterns.append(path("", include("openimis.web.urls")))

@@ -1,0 +1,1 @@
+"""Serving the reference web frontend (the built `frontend/` assembly) under /front/."""
