@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+
+
+def warm_up() -> None:
+    """Do now, once, what the first request would do in every worker.
+
+    Django imports the URL map (and with it the views and the GraphQL schema) on the first request,
+    and graphql-core fills its caches on the first query. Done before gunicorn forks, the workers share
+    these pages with the master instead of each building a private copy, and the first request is fast.
+    """
+    from django.db import connections
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the property imports the URL modules
+    from openimis.graphql.schema import schema
+
+    schema.execute("{ __typename }")
+    connections.close_all()  # no database connection crosses the fork
 
 
 def run_server(host: str, port: int, workers: int, threads: int, scheduler: bool = False) -> None:
     from openimis.wsgi import application
 
+    warm_up()
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
         import waitress
 
@@ -38,6 +57,10 @@ def run_server(host: str, port: int, workers: int, threads: int, scheduler: bool
         def load(self):
             return application
 
+    # What is loaded now lives as long as the process: freezing it keeps the garbage collector from
+    # writing to those pages, so the forked workers go on sharing them with the master (copy-on-write).
+    gc.collect()
+    gc.freeze()
     OpenIMISServer().run()
 
 
