@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from openimis.core import services
 from openimis.core.history import HistoricalRecordError
@@ -331,3 +332,103 @@ def test_users_query_and_validators(admin_gql, places, clerk_role):
                                                 email="JD@EXAMPLE.org"), "dup-mail")
     assert "already used" in error_text("dup-mail")
     assert row_counts() == before
+
+
+# --- passwords and language --------------------------------------------------------------------
+
+CHANGE_PASSWORD = ("mutation($u: String, $o: String, $n: String!) { changePassword(input: "
+                   "{clientMutationId: \"p\", username: $u, oldPassword: $o, newPassword: $n}) "
+                   "{ success error clientMutationId } }")
+
+
+def test_change_own_password(gql, user_factory):
+    user_factory("clerk")
+    assert "errors" not in gql.login("clerk", "Secret123")
+    wrong = gql(CHANGE_PASSWORD, {"o": "not-it", "n": "Newpass123"})["data"]["changePassword"]
+    assert wrong["success"] is False and "old password" in wrong["error"]
+    weak = gql(CHANGE_PASSWORD, {"o": "Secret123", "n": "weak"})["data"]["changePassword"]
+    assert weak["success"] is False and "policy" in weak["error"]
+    right = gql(CHANGE_PASSWORD, {"o": "Secret123", "n": "Newpass123"})["data"]["changePassword"]
+    assert right == {"success": True, "error": None, "clientMutationId": "p"}
+    assert "errors" in fresh_client().login("clerk", "Secret123")
+    assert "errors" not in fresh_client().login("clerk", "Newpass123")
+
+
+def test_change_password_of_another_user_needs_user_edit(gql, user_factory):
+    user_factory("target")
+    user_factory("clerk", [121701])
+    user_factory("manager", [121703])
+    assert "errors" not in gql.login("clerk", "Secret123")
+    refused = gql(CHANGE_PASSWORD, {"u": "target", "n": "Newpass123"})["data"]["changePassword"]
+    assert refused["success"] is False and "unauthorized" in refused["error"]
+    assert "errors" not in fresh_client().login("target", "Secret123")
+
+    manager = fresh_client()
+    assert "errors" not in manager.login("manager", "Secret123")
+    done = manager(CHANGE_PASSWORD, {"u": "target", "n": "Newpass123"})["data"]["changePassword"]
+    assert done["success"] is True, done
+    assert "errors" not in fresh_client().login("target", "Newpass123")
+    missing = manager(CHANGE_PASSWORD, {"u": "nobody", "n": "Newpass123"})["data"]["changePassword"]
+    assert missing["success"] is False
+
+
+def test_change_password_needs_login(gql):
+    result = gql(CHANGE_PASSWORD, {"o": "x", "n": "Newpass123"})
+    assert result["errors"][0]["message"] == "unauthorized"
+
+
+RESET_PASSWORD = ('mutation($u: String!) { resetPassword(input: {username: $u}) { success error } }')
+SET_PASSWORD = ("mutation($u: String!, $t: String!, $n: String!) { setPassword(input: "
+                "{username: $u, token: $t, newPassword: $n}) { success error } }")
+
+
+def test_reset_and_set_password(gql, db):
+    from django.core import mail
+
+    services.ensure_reference_data()
+    services.create_user(None, {"username": "forgetful", "last_name": "F", "other_names": "G",
+                                "language": "en", "email": "forgetful@example.org",
+                                "user_types": ["INTERACTIVE"], "password": "Secret123"})
+    mail.outbox.clear()
+    assert gql(RESET_PASSWORD, {"u": "nobody"})["data"]["resetPassword"]["success"] is True
+    assert mail.outbox == []
+    assert gql(RESET_PASSWORD, {"u": "forgetful"})["data"]["resetPassword"]["success"] is True
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["forgetful@example.org"]
+    token = mail.outbox[0].body.split("The token is: ")[1].strip()
+
+    wrong = gql(SET_PASSWORD, {"u": "forgetful", "t": "bad-token", "n": "Newpass123"})["data"]["setPassword"]
+    assert wrong["success"] is False and "token" in wrong["error"]
+    other = gql(SET_PASSWORD, {"u": "nobody", "t": token, "n": "Newpass123"})["data"]["setPassword"]
+    assert other["success"] is False
+    done = gql(SET_PASSWORD, {"u": "forgetful", "t": token, "n": "Newpass123"})["data"]["setPassword"]
+    assert done == {"success": True, "error": None}
+    assert "errors" not in fresh_client().login("forgetful", "Newpass123")
+    again = gql(SET_PASSWORD, {"u": "forgetful", "t": token, "n": "Other1234"})["data"]["setPassword"]
+    assert again["success"] is False  # the token is single-use
+
+
+def test_expired_reset_token_fails(gql, db):
+    from django.core import mail
+
+    services.ensure_reference_data()
+    services.create_user(None, {"username": "late", "last_name": "L", "other_names": "M", "language": "en",
+                                "email": "late@example.org", "user_types": ["INTERACTIVE"]})
+    mail.outbox.clear()
+    services.request_password_reset("late")
+    token = mail.outbox[0].body.split("The token is: ")[1].strip()
+    InteractiveUser.objects.filter(login_name="late").update(password_reset_expires=timezone.now())
+    result = gql(SET_PASSWORD, {"u": "late", "t": token, "n": "Newpass123"})["data"]["setPassword"]
+    assert result["success"] is False
+
+
+def test_change_user_language(gql, user_factory):
+    user = user_factory("clerk")
+    assert "errors" not in gql.login("clerk", "Secret123")
+    mutate(gql, "changeUserLanguage", {"languageId": "fr"}, "lang")
+    assert log_of("lang").status == MutationLog.SUCCESS, log_of("lang").error
+    assert User.objects.get(pk=user.pk).language_code == "fr"
+    before = row_counts()
+    mutate(gql, "changeUserLanguage", {"languageId": "xx"}, "bad-lang")
+    assert "Unknown language: xx" in error_text("bad-lang")
+    assert row_counts() == before
+    assert User.objects.get(pk=user.pk).language_code == "fr"

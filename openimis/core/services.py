@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import secrets
 from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -124,16 +126,31 @@ def _language(code: str | None) -> Language:
     return language
 
 
-def _set_roles(actor: User, i_user: InteractiveUser, role_ids: Iterable[int]) -> None:
+def _is_admin_actor(actor: User | None) -> bool:
+    """`None` is the system itself (commands, demo data); otherwise an IMIS administrator."""
+    return actor is None or actor.is_imis_admin
+
+
+def _guard_administrator(actor: User | None, target: User) -> None:
+    """Only an IMIS administrator may change an IMIS administrator (else a user editor could take
+    over the administrator's account)."""
+    if not _is_admin_actor(actor) and target.is_imis_admin:
+        raise PermissionDenied("Only an IMIS administrator can change an IMIS administrator")
+
+
+def _set_roles(actor: User | None, i_user: InteractiveUser, role_ids: Iterable[int]) -> None:
     wanted = {int(role_id) for role_id in role_ids}
-    found = set(Role.objects.current().filter(id__in=wanted).values_list("id", flat=True))
-    missing = wanted - found
+    found = dict(Role.objects.current().filter(id__in=wanted).values_list("id", "is_system"))
+    missing = wanted - set(found)
     if missing:
         raise ValidationFailed(f"Unknown role: {', '.join(str(m) for m in sorted(missing))}")
     now = timezone.now()
     current = UserRole.objects.current().filter(user=i_user)
+    kept = set(current.filter(role_id__in=wanted).values_list("role_id", flat=True))
+    granted_admin = any(found[role_id] & IMIS_ADMIN_SYSTEM_ROLE for role_id in wanted - kept)
+    if granted_admin and not _is_admin_actor(actor):
+        raise PermissionDenied("Only an IMIS administrator can grant the IMIS Administrator role")
     current.exclude(role_id__in=wanted).update(validity_to=now)
-    kept = set(current.values_list("role_id", flat=True))
     UserRole.objects.bulk_create(
         UserRole(user=i_user, role_id=role_id, audit_user_id=audit_id(actor)) for role_id in wanted - kept)
 
@@ -244,6 +261,7 @@ def update_user(actor: User | None, data: dict) -> User:
     if not data.get("uuid"):
         raise ValidationFailed("uuid is mandatory to update a user")
     user = _find_user(data["uuid"])
+    _guard_administrator(actor, user)
     username, types = _validate_user_input(data, user)
     user.username = username
     if data.get("password"):
@@ -260,6 +278,7 @@ def delete_user(actor: User | None, user_uuid) -> User:
     user = _find_user(user_uuid)
     if actor is not None and user.pk == actor.pk:
         raise ValidationFailed("You cannot delete yourself")
+    _guard_administrator(actor, user)
     now = timezone.now()
     if user.i_user_id:
         user.i_user.delete_history(audit_id(actor))
@@ -293,19 +312,21 @@ def _set_role_rights(actor: User | None, role: Role, right_ids: Iterable[int]) -
         RoleRight(role=role, right_id=right_id, audit_user_id=audit_id(actor)) for right_id in wanted - kept)
 
 
-def _fill_role(role: Role, data: dict) -> None:
+def _fill_role(actor: User | None, role: Role, data: dict) -> None:
     role.name = required_text(data, "name", "Role name", 50)
     if not selectors.role_name_is_free(role.name, except_role_id=role.pk):
         raise ValidationFailed(f"Role name {role.name} is already used")
     role.alt_language = data.get("alt_language") or None
     role.is_system = _role_system_value(data)
+    if role.is_system & IMIS_ADMIN_SYSTEM_ROLE and not _is_admin_actor(actor):
+        raise PermissionDenied("Only an IMIS administrator can create an IMIS Administrator role")
     role.is_blocked = bool(data.get("is_blocked"))
 
 
 @transaction.atomic
 def create_role(actor: User | None, data: dict) -> Role:
     role = Role(audit_user_id=audit_id(actor))
-    _fill_role(role, data)
+    _fill_role(actor, role, data)
     role.save()
     _set_role_rights(actor, role, data.get("rights_id") or [])
     return role
@@ -323,8 +344,8 @@ def update_role(actor: User | None, data: dict) -> Role:
     role = _find_role(data.get("uuid"))
     if role.is_system:
         raise ValidationFailed("A system role cannot be changed")
+    _fill_role(actor, role, data)
     role.save_history(audit_id(actor))
-    _fill_role(role, data)
     role.save()
     _set_role_rights(actor, role, data.get("rights_id") or [])
     return role
@@ -334,7 +355,7 @@ def update_role(actor: User | None, data: dict) -> Role:
 def duplicate_role(actor: User | None, data: dict) -> Role:
     source = _find_role(data.get("uuid"))
     copy = Role(audit_user_id=audit_id(actor))
-    _fill_role(copy, {**data, "is_system": False})
+    _fill_role(actor, copy, {**data, "is_system": False})
     copy.save()
     rights = data.get("rights_id")
     if rights is None:
@@ -365,6 +386,7 @@ def change_password(actor: User, username: str | None, old_password: str | None,
         target = selectors.find_login_user(username)
         if target is None:
             raise NotFound("User not found", username)
+        _guard_administrator(actor, target)
     else:
         target = actor
         if authenticate(actor.username, old_password or "") is None:
@@ -388,7 +410,7 @@ def request_password_reset(username: str) -> None:
     InteractiveUser.objects.filter(pk=user.i_user_id).update(
         password_reset_token=_token_digest(token),
         password_reset_expires=timezone.now() + datetime.timedelta(hours=PASSWORD_RESET_HOURS))
-    link = f"{settings.FRONTEND_URL}/set_password?token={token}&username={username}"
+    link = f"{settings.FRONTEND_URL}/set_password?{urlencode({'token': token, 'username': username})}"
     send_mail("openIMIS password reset", f"Set a new password: {link}\nThe token is: {token}",
               settings.DEFAULT_FROM_EMAIL, [user.i_user.email])
 
@@ -397,7 +419,8 @@ def request_password_reset(username: str) -> None:
 def set_password_with_token(username: str, token: str, new_password: str) -> None:
     user = selectors.find_login_user(username)
     i_user = user.i_user if user else None
-    valid = (i_user is not None and i_user.password_reset_token == _token_digest(token or "")
+    valid = (i_user is not None and i_user.password_reset_token
+             and hmac.compare_digest(i_user.password_reset_token, _token_digest(token or ""))
              and i_user.password_reset_expires and i_user.password_reset_expires > timezone.now())
     if not valid:
         raise ValidationFailed("Invalid or expired token")
