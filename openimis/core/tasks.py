@@ -44,7 +44,8 @@ def run_mutation(name: str, log_id, user_id, data: dict) -> None:
     if uses_celery():
         from openimis.celery import execute_mutation_task
 
-        transaction.on_commit(lambda: execute_mutation_task.delay(name, str(log_id), str(user_id), data))
+        user_ref = str(user_id) if user_id else None
+        transaction.on_commit(lambda: execute_mutation_task.delay(name, str(log_id), user_ref, data))
     else:
         execute_mutation(name, log_id, user_id, data)
 
@@ -54,7 +55,7 @@ def execute_mutation(name: str, log_id, user_id, data: dict) -> int:
     from openimis.core.models import MutationLog, User, UserMutation  # noqa: F401 (models are ready here)
 
     log = MutationLog.objects.get(id=log_id)
-    user = User.objects.select_related("i_user").get(pk=user_id)
+    user = User.objects.select_related("i_user").get(pk=user_id) if user_id else None
     mutation_class = _mutations[name]
     try:
         with transaction.atomic():

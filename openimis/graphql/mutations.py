@@ -58,7 +58,7 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
 
     @classmethod
     def mutate_and_get_payload(cls, root, info, **data):
-        user = info.context.user
+        user = info.context.user if info.context.user.is_authenticated else None  # None: a PUBLIC mutation
         json_data = to_json_data(data)
         visible = {key: value for key, value in json_data.items() if key not in SECRET_INPUT_KEYS}
         details = data.get("client_mutation_details")
@@ -69,5 +69,5 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
             client_mutation_label=data.get("client_mutation_label"),
             client_mutation_details=json.dumps(details) if details else None,
         )
-        tasks.run_mutation(cls.__name__, log.id, user.pk, json_data)
+        tasks.run_mutation(cls.__name__, log.id, user.pk if user else None, json_data)
         return cls(internal_id=str(log.id), client_mutation_id=data.get("client_mutation_id"))
