@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graphql import GraphQLError, ValidationRule
+from graphql import GraphQLError, ValidationRule, specified_rules
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
 
 
@@ -39,6 +39,7 @@ def _aliases(node) -> int:
 
 
 def limit_rules(max_depth: int, max_aliases: int) -> list[type[ValidationRule]]:
+    """The GraphQL specification's rules plus the limits (a view's rules replace the default ones)."""
     class QueryLimits(ValidationRule):
         def enter_document(self, document, *_args):
             fragments = {definition.name.value: definition for definition in document.definitions
@@ -54,4 +55,4 @@ def limit_rules(max_depth: int, max_aliases: int) -> list[type[ValidationRule]]:
                 self.report_error(GraphQLError(
                     f"Query has too many aliases: {aliases} exceeds the limit of {max_aliases}"))
 
-    return [QueryLimits]
+    return [*specified_rules, QueryLimits]
