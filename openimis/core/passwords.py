@@ -53,4 +53,5 @@ def policy_violations(password: str, policy: dict | None = None) -> list[str]:
 def check_policy(password: str, policy: dict | None = None) -> None:
     problems = policy_violations(password, policy)
     if problems:
-        raise ValidationFailed("The password does not follow the password policy", "needs " + ", ".join(problems))
+        raise ValidationFailed("The password does not follow the password policy",
+                               "needs " + ", ".join(problems))

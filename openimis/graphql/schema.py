@@ -24,7 +24,8 @@ def _query_rights(query_classes) -> dict[str, object]:
         for name in query_class._meta.fields:
             graphql_name = graphene.utils.str_converters.to_camel_case(name)
             if graphql_name not in rights and name not in rights:
-                raise UndeclaredRights(f"{query_class.__module__}: no rights declared for query {graphql_name}")
+                raise UndeclaredRights(
+                    f"{query_class.__module__}: no rights declared for query {graphql_name}")
             declared[graphql_name] = normalise(rights.get(graphql_name, rights.get(name)))
     return declared
 
