@@ -381,3 +381,19 @@ def test_json_body_of_login_is_plain(gql, alice):
         {"query": LOGIN, "variables": {"u": "alice", "p": PASSWORD}}), content_type="application/json")
     assert response.status_code == 200
     assert "sessionid" not in response.cookies
+
+
+def test_login_with_a_stale_cookie_present(gql, client, alice):
+    client.cookies["JWT"] = expired_token("alice")
+    client.cookies["JWT-refresh-token"] = "spent-or-unknown"
+    response, result = login(gql, "alice")
+    assert "errors" not in result, result
+    assert response.cookies["JWT"].value == result["data"]["tokenAuth"]["token"]
+    assert client.get(CURRENT_USER).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/health", "/health"])
+def test_health_needs_no_login(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
