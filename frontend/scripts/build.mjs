@@ -44,6 +44,7 @@ const result = await esbuild.build({
   publicPath: `${PUBLIC_URL}/static`,
   loader: { ".svg": "file", ".woff2": "file", ".woff": "file", ".png": "file" },
   jsx: "transform",
+  inject: ["src/free-globals.js"],
   define: {
     "process.env.NODE_ENV": JSON.stringify("production"),
     "process.env.PUBLIC_URL": JSON.stringify(PUBLIC_URL),
