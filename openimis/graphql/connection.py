@@ -11,6 +11,8 @@ from graphene_django.filter import DjangoFilterConnectionField
 from graphql import GraphQLError
 
 MAX_PAGE_SIZE = 100
+# columns a client may not sort by: the order would leak something about their values
+SECRET_FIELDS = {"password", "stored_password", "private_key", "password_reset_token", "token_hash"}
 
 
 class ExtendedConnection(graphene.relay.Connection):
@@ -37,11 +39,13 @@ def order_field_path(model, name: str) -> str:
     path = _snake(name.lstrip("-+")).replace(".", "__")
     current = model
     for part in path.split("__"):
+        if current is None or part in SECRET_FIELDS:
+            raise GraphQLError(f"Cannot order by {name}: unknown field")
         try:
             field = current._meta.get_field(part)
         except FieldDoesNotExist:
             raise GraphQLError(f"Cannot order by {name}: unknown field") from None
-        current = field.related_model or current
+        current = field.related_model  # None after a plain column: nothing may follow it
     return ("-" if descending else "") + path
 
 
