@@ -99,6 +99,7 @@ def authenticate(username: str, password: str) -> User | None:
     return None
 
 
+@transaction.atomic
 def record_login(user: User) -> None:
     now = timezone.now()
     User.objects.filter(pk=user.pk).update(last_login=now)
@@ -454,6 +455,7 @@ def create_administrator(username: str, password: str | None, last_name: str, ot
     return user
 
 
+@transaction.atomic
 def create_plain_user(username: str, password: str | None = None, **extra) -> User:
     ensure_reference_data()
     data = {"username": username, "last_name": extra.get("last_name") or username,
