@@ -48,7 +48,7 @@ def prepare_database() -> None:
             print("openimis: applying database migrations ...", flush=True)
             call_command("migrate", interactive=False, verbosity=0)
     services.ensure_reference_data()
-    if env.demo_dataset and not User.objects.exists():
+    if env.demo_dataset and not User.all_objects.exists():
         services.create_administrator(DEMO_ADMIN["username"], DEMO_ADMIN["password"],
                                       DEMO_ADMIN["last_name"], DEMO_ADMIN["other_names"])
         print("openimis: demo administrator created", flush=True)

@@ -47,8 +47,6 @@ def test_changepassword_command(db, monkeypatch):
     assert "errors" not in login("boss", "Changed123")
 
 
-@pytest.mark.xfail(reason="Django's changepassword looks the user up with the default manager, which also "
-                          "returns deleted users of the same name (core/models.py)", strict=False)
 def test_changepassword_ignores_deleted_namesakes(db, monkeypatch):
     old = services.create_plain_user("boss", "Boss12345")
     services.delete_user(None, old.id)

@@ -95,8 +95,11 @@ class Officer(VersionedModel):
 
 
 class UserManager(BaseUserManager):
+    """The default manager sees current login users only (Django's auth commands rely on it);
+    `User.all_objects` sees deleted ones too."""
+
     def get_queryset(self):
-        return VersionedQuerySet(self.model, using=self._db)
+        return VersionedQuerySet(self.model, using=self._db).filter(validity_to__isnull=True)
 
     def get_by_natural_key(self, username):
         return self.get(username=username, validity_to__isnull=True)
@@ -129,6 +132,7 @@ class User(AbstractBaseUser):
     legacy_id = models.UUIDField(null=True, blank=True)
 
     objects = UserManager()
+    all_objects = VersionedQuerySet.as_manager()
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: list[str] = []

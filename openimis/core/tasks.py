@@ -55,7 +55,7 @@ def execute_mutation(name: str, log_id, user_id, data: dict) -> int:
     from openimis.core.models import MutationLog, User, UserMutation  # noqa: F401 (models are ready here)
 
     log = MutationLog.objects.get(id=log_id)
-    user = User.objects.select_related("i_user").get(pk=user_id) if user_id else None
+    user = User.all_objects.select_related("i_user").get(pk=user_id) if user_id else None
     mutation_class = _mutations[name]
     try:
         with transaction.atomic():
