@@ -23,6 +23,16 @@ from openimis.graphql.types import OpenIMISNodeType
 
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
 
+# What the root resolvers prefetch so that per-row fields cost no query (read back by the resolvers
+# below; history rows come along and are filtered out in Python).
+INTERACTIVE_USER_PREFETCH = ("user_roles__role", "userdistrict_set__location")
+USER_PREFETCH = ("i_user__user_roles__role", "mutations__mutation")
+MUTATION_LOG_PREFETCH = ("users__core_user",)
+
+
+def is_prefetched(instance, relation: str) -> bool:
+    return relation in getattr(instance, "_prefetched_objects_cache", {})
+
 
 class UserTypes(graphene.Enum):
     INTERACTIVE = "INTERACTIVE"
@@ -139,13 +149,21 @@ class InteractiveUserGQLType(OpenIMISNodeType):
         return self.language_id
 
     def resolve_roles(self, info):
+        if is_prefetched(self, "user_roles"):
+            roles = {user_role.role_id: user_role.role for user_role in self.user_roles.all()
+                     if user_role.validity_to is None and user_role.role.validity_to is None}
+            return list(roles.values())
         return Role.objects.filter(validity_to__isnull=True, user_roles__user=self,
                                    user_roles__validity_to__isnull=True)
 
     def resolve_user_roles(self, info):
+        if is_prefetched(self, "user_roles"):
+            return [user_role for user_role in self.user_roles.all() if user_role.validity_to is None]
         return self.user_roles.filter(validity_to__isnull=True)
 
     def resolve_userdistrict_set(self, info):
+        if is_prefetched(self, "userdistrict_set"):
+            return [district for district in self.userdistrict_set.all() if district.validity_to is None]
         return self.userdistrict_set.filter(validity_to__isnull=True)
 
 
@@ -218,7 +236,11 @@ class UserGQLType(OpenIMISNodeType):
         }
 
     def resolve_client_mutation_id(self, info):
-        link = self.mutations.select_related("mutation").order_by("-mutation__request_date_time").first()
+        if is_prefetched(self, "mutations"):
+            links = sorted(self.mutations.all(), key=lambda link: link.mutation.request_date_time)
+            link = links[-1] if links else None
+        else:
+            link = self.mutations.select_related("mutation").order_by("-mutation__request_date_time").first()
         return link.mutation.client_mutation_id if link else None
 
     def resolve_rights(self, info):
