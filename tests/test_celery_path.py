@@ -6,8 +6,13 @@ installed. The mutation log goes 0 -> 2 (or 1) in the worker while the client po
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
+import tempfile
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +31,7 @@ from tests.live_server import (
     wait_until_answers,
 )
 
-DATABASE = "openimis_celery_test"
+DATABASE = f"openimis_celery_test_{os.getpid()}"
 
 
 def broker_url() -> str | None:
@@ -48,15 +53,48 @@ def skip_reason() -> str | None:
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 
 
+@contextlib.contextmanager
+def broker_to_ourselves(timeout: float = 180):
+    """Test runs on one machine share the broker's default queue, so one run's worker could take
+    another run's task (and fail it against the wrong database). Take turns: a lock file held while
+    our worker lives. POSIX only; elsewhere the runs are not serialised."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(Path(tempfile.gettempdir()) / "openimis-celery-test.lock", "w") as lock:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("another Celery end-to-end test kept the broker for too long")
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="module")
 def celery_site(tmp_path_factory):
     """`openimis serve` + `openimis worker` on one broker, one data folder and one database."""
     data_dir = tmp_path_factory.mktemp("celery-e2e")
     port = free_port()
-    broker = broker_url()
-    env = process_env(data_dir, {**database_env(DATABASE), "CELERY_BROKER_URL": broker})
     started: list[OpenIMISProcess] = []
-    try:
+
+    def stop_all() -> None:
+        for process in reversed(started):
+            process.stop()
+
+    with contextlib.ExitStack() as stack:  # on the way out: stop the processes, drop the database, unlock
+        stack.enter_context(broker_to_ourselves())
+        stack.callback(drop_database, DATABASE)
+        env = process_env(data_dir, {**database_env(DATABASE), "CELERY_BROKER_URL": broker_url()})
+        stack.callback(stop_all)
         server = OpenIMISProcess(["serve", "--port", str(port), "--threads", "4"], data_dir, env, "serve")
         started.append(server)
         url = f"http://127.0.0.1:{port}"
@@ -64,10 +102,6 @@ def celery_site(tmp_path_factory):
         started.append(OpenIMISProcess(["worker", "--pool", "solo", "--without-mingle", "--without-gossip"],
                                        data_dir, env, "worker"))
         yield url, started
-    finally:
-        for process in reversed(started):
-            process.stop()
-        drop_database(DATABASE)
 
 
 def test_mutations_run_in_the_celery_worker(celery_site):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 
 import pytest
@@ -20,7 +21,7 @@ from tests.live_server import (
     wait_until_answers,
 )
 
-DATABASE = "openimis_e2e_test"
+DATABASE = f"openimis_e2e_test_{os.getpid()}"
 USERNAMES = "{ users(first: 100) { totalCount edges { node { username } } } }"
 
 
