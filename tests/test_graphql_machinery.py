@@ -256,14 +256,7 @@ LIST_QUERIES = {
     "usersWithRoles": "{ users { edges { node { username iUser { roles { name } } } } } }",
     "roleWithRights": "{ role { edges { node { name rights { edges { node { rightId } } } } } } }",
 }
-KNOWN_N_PLUS_ONE = {"usersWithRoles", "roleWithRights"}  # resolvers in core/gql/types.py re-query per row
-
-
-N_PLUS_ONE = pytest.mark.xfail(reason="per-row resolver queries (core/gql/types.py)", strict=False)
-
-
-@pytest.mark.parametrize("name", [pytest.param(name, marks=N_PLUS_ONE) if name in KNOWN_N_PLUS_ONE else name
-                                  for name in LIST_QUERIES])
+@pytest.mark.parametrize("name", list(LIST_QUERIES))
 def test_list_query_count_does_not_grow_with_rows(admin_gql, db, user_factory, name):
     for index in range(3):
         user_factory(f"few{index}", [101001, 101002])

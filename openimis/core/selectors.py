@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from openimis.core.models import (
     InteractiveUser,
@@ -56,7 +56,10 @@ def interactive_users(show_history: bool = False) -> QuerySet:
 
 
 def roles(show_history: bool = False) -> QuerySet:
-    return Role.objects.all() if show_history else Role.objects.current()
+    """Roles, each with its current rights prefetched as `current_rights`."""
+    queryset = Role.objects.all() if show_history else Role.objects.current()
+    return queryset.prefetch_related(
+        Prefetch("rights", queryset=RoleRight.objects.current(), to_attr="current_rights"))
 
 
 def role_rights() -> QuerySet:

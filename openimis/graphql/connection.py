@@ -11,6 +11,13 @@ from graphene_django.filter import DjangoFilterConnectionField
 from graphql import GraphQLError
 
 MAX_PAGE_SIZE = 100
+PAGING_ARGUMENTS = {"first", "last", "before", "after", "offset"}
+
+
+def only_paging(arguments: dict) -> bool:
+    """True when a connection is asked for a page without any filter or ordering: a nested connection
+    may then answer from rows prefetched for the whole list instead of querying once per parent."""
+    return all(key in PAGING_ARGUMENTS or value is None for key, value in arguments.items())
 # columns a client may not sort by: the order would leak something about their values
 SECRET_FIELDS = {"password", "stored_password", "private_key", "password_reset_token", "token_hash"}
 
@@ -85,5 +92,7 @@ class OpenIMISConnectionField(DjangoFilterConnectionField):
 
     @classmethod
     def resolve_queryset(cls, connection, iterable, info, args, filtering_args, filterset_class):
+        if isinstance(iterable, list):  # rows prefetched by the parent (see `only_paging`)
+            return iterable
         queryset = super().resolve_queryset(connection, iterable, info, args, filtering_args, filterset_class)
         return apply_order(queryset, args.get("orderBy"))

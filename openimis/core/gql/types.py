@@ -19,6 +19,7 @@ from openimis.core.models import (
     UserMutation,
     UserRole,
 )
+from openimis.graphql.connection import OpenIMISConnectionField, only_paging
 from openimis.graphql.types import OpenIMISNodeType
 
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
@@ -93,6 +94,7 @@ class RoleRightGQLType(OpenIMISNodeType):
 class RoleGQLType(OpenIMISNodeType):
     read_rights = (core_rights.ROLE_SEARCH,)
     system_role_id = graphene.Int()
+    rights = OpenIMISConnectionField(RoleRightGQLType, order_by=False, required=True)
 
     class Meta:
         model = Role
@@ -107,6 +109,9 @@ class RoleGQLType(OpenIMISNodeType):
         }
 
     def resolve_rights(self, info, **kwargs):
+        prefetched = getattr(self, "current_rights", None)
+        if prefetched is not None and only_paging(kwargs):
+            return prefetched
         return self.rights.filter(validity_to__isnull=True)
 
     def resolve_system_role_id(self, info):
