@@ -102,8 +102,9 @@ CASES = {
                          "lastName otherNames phone email languageId language { code name } "
                          "roles { id name isSystem } userdistrictSet { location { id code name } } } } }",
                          add_users, 8, ("interactiveUsers", "edges")),
+    # role: the current rights of every listed role come in one prefetch, selected or not
     "role": ('role(first: 100, orderBy: ["name"]) { totalCount edges { node { id uuid name altLanguage '
-             "isSystem isBlocked validityFrom validityTo } } }", add_roles, 5, ("role", "edges")),  # + current rights, prefetched
+             "isSystem isBlocked validityFrom validityTo } } }", add_roles, 5, ("role", "edges")),
     "roleRight": ("roleRight(first: 100) { totalCount edges { node { id rightId role { id uuid name } } } }",
                   add_roles, 4, ("roleRight", "edges")),
     "mutationLogs": ('mutationLogs(first: 100, orderBy: "-request_date_time") { totalCount pageInfo { '
