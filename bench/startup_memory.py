@@ -6,7 +6,7 @@
 2. warm start: the same data folder again;
    each measured from process spawn to the first successful answer of
    POST /api/graphql {"query": "{ moduleConfigurations { module } }"};
-3. idle resident memory a few seconds after the warm start: the gunicorn master, its worker, and the sum
+3. idle resident memory a few seconds after the warm start: the server process, any forked workers, the sum
    (VmRSS and PSS from /proc on Linux; `ps` RSS elsewhere);
 4. latency of sequential requests on one keep-alive-free connection each: anonymous
    `moduleConfigurations`, and `users(first: 10)` as Admin.
@@ -200,12 +200,13 @@ def main() -> None:
             worker_rss = sum(rss for rss, _ in worker_memory)
             worker_pss = None if any(pss is None for _, pss in worker_memory) or master_pss is None else (
                 sum(pss for _, pss in worker_memory))
-            rows.append((f"idle RSS, gunicorn master (pid {process.pid})", mib(master_rss)))
-            rows.append((f"idle RSS, worker processes ({len(workers)})", mib(worker_rss)))
-            rows.append(("idle RSS, sum", mib(master_rss + worker_rss)))
+            rows.append((f"idle RSS, server process (pid {process.pid})", mib(master_rss)))
+            if workers:
+                rows.append((f"idle RSS, forked worker processes ({len(workers)})", mib(worker_rss)))
+            rows.append((f"idle RSS, all {1 + len(workers)} process(es)", mib(master_rss + worker_rss)))
             if worker_pss is not None:
-                rows.append(("idle PSS, master / worker", f"{mib(master_pss)} / {mib(worker_pss)}"))
-                rows.append(("idle PSS, sum (shared pages counted once)", mib(master_pss + worker_pss)))
+                rows.append(("idle PSS, all processes (shared pages counted once)",
+                             mib(master_pss + worker_pss)))
 
             url = f"http://127.0.0.1:{port}/api/graphql"
             anonymous = Client(url)

@@ -58,6 +58,8 @@ def serve(args) -> None:
     setup_django()
     from django.conf import settings
 
+    if settings.ENV.database is None:
+        fail("NO_DATABASE: the server needs a database; unset NO_DATABASE to serve")
     prepare_database()
     url = f"http://{args.host}:{args.port}/"
     print(f"openimis: serving openIMIS on {url} (GraphQL at {url}{settings.SITE_ROOT}graphql)", flush=True)

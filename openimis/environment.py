@@ -282,8 +282,8 @@ def load_environment(values: dict[str, str] | None = None, base_dir: Path | None
         csrf_trusted_origins=env.words("CSRF_TRUSTED_ORIGINS"),
         migrate=env.flag("DJANGO_MIGRATE", True),
         scheduler_autostart=env.flag("SCHEDULER_AUTOSTART", False),
-        log_handler=env.text("DJANGO_LOG_HANDLER", "console"),
-        db_log_handler=env.text("DJANGO_DB_LOG_HANDLER", "null"),
+        log_handler=read_log_handler(env, "DJANGO_LOG_HANDLER", "console"),
+        db_log_handler=read_log_handler(env, "DJANGO_DB_LOG_HANDLER", "null"),
         db_queries_log_file=env.text("DB_QUERIES_LOG_FILE"),
         debug_log_file=env.text("DEBUG_LOG_FILE"),
         photo_root_path=Path(env.text("PHOTO_ROOT_PATH", str(data_dir / "photos"))),
@@ -330,6 +330,22 @@ def load_environment(values: dict[str, str] | None = None, base_dir: Path | None
         graphql_max_depth=env.integer("GRAPHQL_MAX_DEPTH", 15),
         graphql_max_aliases=env.integer("GRAPHQL_MAX_ALIASES", 30),
     )
+
+
+LOG_HANDLERS = {"console", "null", "debug-log", "db-queries"}
+
+
+def read_log_handler(env: EnvReader, name: str, default: str) -> str:
+    """A logging handler name: console, null, debug-log (needs DEBUG_LOG_FILE), db-queries (needs
+    DB_QUERIES_LOG_FILE)."""
+    handler = env.text(name, default)
+    if handler not in LOG_HANDLERS:
+        known = ", ".join(sorted(LOG_HANDLERS))
+        raise ConfigurationError(f"{name}: unknown handler {handler!r} (known: {known})")
+    needs = {"debug-log": "DEBUG_LOG_FILE", "db-queries": "DB_QUERIES_LOG_FILE"}.get(handler)
+    if needs and not env.text(needs):
+        raise ConfigurationError(f"{name}: the handler {handler} needs {needs} to be set")
+    return handler
 
 
 RATE_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

@@ -1,4 +1,4 @@
-"""The production WSGI server: gunicorn with threads (POSIX), waitress on Windows."""
+"""The production WSGI servers: one threaded process (waitress), or gunicorn's forked threaded workers."""
 
 from __future__ import annotations
 
@@ -24,19 +24,34 @@ def warm_up() -> None:
 
 
 def run_server(host: str, port: int, workers: int, threads: int, scheduler: bool = False) -> None:
+    """One worker: a single process (waitress, threads), the embedded deployment of the design.
+    Several workers (POSIX): gunicorn's master forks that many threaded workers from a warm app."""
     from openimis.wsgi import application
 
     warm_up()
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        import waitress
+    if workers <= 1 or sys.platform == "win32":
+        if workers > 1:  # pragma: no cover - Windows only
+            print("openimis: several workers need a POSIX system; serving with one process", flush=True)
+        _serve_single_process(application, host, port, threads, scheduler)
+    else:
+        _serve_forked_workers(application, host, port, workers, threads, scheduler)
 
-        if scheduler:
-            from openimis.core.scheduler import start_in_thread
 
-            start_in_thread()
-        waitress.serve(application, host=host, port=port, threads=threads)
-        return
+def _serve_single_process(application, host: str, port: int, threads: int, scheduler: bool) -> None:
+    import waitress
 
+    if scheduler:
+        from openimis.core.scheduler import start_in_thread
+
+        start_in_thread()
+    gc.collect()
+    gc.freeze()
+    waitress.serve(application, host=host, port=port, threads=threads, ident="openIMIS",
+                   clear_untrusted_proxy_headers=True, _quiet=True)
+
+
+def _serve_forked_workers(application, host: str, port: int, workers: int, threads: int,
+                          scheduler: bool) -> None:
     from gunicorn.app.base import BaseApplication
 
     class OpenIMISServer(BaseApplication):

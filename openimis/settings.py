@@ -202,6 +202,22 @@ LOGGING = {
     },
 }
 
+def _check_cache_packages() -> None:
+    from openimis.environment import ConfigurationError
+
+    if RATELIMIT["cache"] not in CACHES:
+        raise ConfigurationError(f"RATELIMIT_CACHE: no cache named {RATELIMIT['cache']!r} (known: default)")
+    needed = {"django.core.cache.backends.redis.RedisCache": "redis",
+              "django.core.cache.backends.memcached.PyMemcacheCache": "pymemcache"}.get(ENV.cache_backend)
+    if needed:
+        try:
+            __import__(needed)
+        except ImportError:
+            raise ConfigurationError(f"CACHE_BACKEND: needs the Python package {needed} (pip install it)")
+
+
+_check_cache_packages()
+
 if ENV.is_sentry_enabled and ENV.sentry_dsn:
     try:
         import sentry_sdk

@@ -3,6 +3,7 @@ and users imported from openIMIS with their legacy password hash."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -397,3 +398,13 @@ def test_health_needs_no_login(client, db, path):
     response = client.get(path)
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_remote_user_authentication_only_when_enabled(client, admin_user):
+    query = {"query": "{ user { username } }"}
+    answer = client.post("/api/graphql", query, content_type="application/json", REMOTE_USER="Admin").json()
+    assert answer["errors"][0]["message"] == "unauthorized"
+    with override_settings(ENV=dataclasses.replace(settings.ENV, remote_user_authentication=True)):
+        answer = client.post("/api/graphql", query, content_type="application/json",
+                             REMOTE_USER="Admin").json()
+    assert answer["data"]["user"]["username"] == "Admin"

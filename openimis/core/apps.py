@@ -18,3 +18,17 @@ class CoreConfig(OpenIMISModuleConfig):
     queries = "openimis.core.gql.queries.Query"
     mutations = "openimis.core.gql.mutations.Mutation"
     urls = "openimis.core.urls"
+
+    def ready(self):
+        super().ready()
+        from django.conf import settings
+
+        if settings.ENV.db_queries_log_file:
+            from django.db.backends.signals import connection_created
+
+            connection_created.connect(_log_every_query, dispatch_uid="openimis-log-queries")
+
+
+def _log_every_query(sender, connection, **kwargs):
+    """DB_QUERIES_LOG_FILE: Django logs SQL only through its debug cursor, so switch it on."""
+    connection.force_debug_cursor = True

@@ -37,7 +37,22 @@ def resolve_user(request):
         request.auth_source = source
         request.auth_error = None
         return user
-    return AnonymousUser()
+    return remote_user(request) or AnonymousUser()
+
+
+def remote_user(request):
+    """REMOTE_USER_AUTHENTICATION: trust the user name a front proxy put in REMOTE_USER."""
+    if not settings.ENV.remote_user_authentication:
+        return None
+    username = request.META.get("REMOTE_USER")
+    if not username:
+        return None
+    from openimis.core.selectors import find_login_user
+
+    user = find_login_user(username)
+    if user is not None:
+        request.auth_source = "remote-user"
+    return user
 
 
 class JWTAuthenticationMiddleware:
