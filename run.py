@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The one command for a fresh machine: create the virtualenv, install openIMIS Lite, run it.
 
-    python3 run.py                 install (first time only) and serve on http://127.0.0.1:8000
+    python3 run.py                 install (first time only), build the frontend when needed, serve on
+                                   http://127.0.0.1:8000
     python3 run.py --port 8001     extra arguments go to `openimis serve`
     python3 run.py test [ARGS]     install with the dev extra and run pytest (exit code of pytest)
     python3 run.py install         only install, with the dev extra (pytest, ruff, ...)
@@ -108,6 +109,14 @@ def run(command: list[str], env: dict[str, str]) -> int:
         return 130
 
 
+def build_frontend(env: dict[str, str]) -> None:
+    """Build the web frontend when it is missing or older than its lock file (progress is shown)."""
+    if not (ROOT / "frontend" / "package.json").is_file():
+        return
+    say("checking the web frontend build ...")
+    subprocess.call([str(venv_bin("python")), "-m", "openimis.web.build"], cwd=ROOT, env=env)
+
+
 def main(argv: list[str]) -> int:
     check_python()
     create_venv()
@@ -120,6 +129,7 @@ def main(argv: list[str]) -> int:
         say("running the tests: pytest " + " ".join(argv[1:]))
         return run([str(venv_bin("python")), "-m", "pytest", *argv[1:]], env)
     install()
+    build_frontend(env)
     env.setdefault("DEMO_DATASET", "true")
     say("starting openimis serve " + " ".join(argv) + " (Ctrl+C stops it)")
     return run([str(venv_bin("openimis")), "serve", *argv], env)

@@ -61,6 +61,11 @@ def serve(args) -> None:
     if settings.ENV.database is None:
         fail("NO_DATABASE: the server needs a database; unset NO_DATABASE to serve")
     prepare_database()
+    from openimis.web.build import missing_build_message
+
+    missing = missing_build_message()
+    if missing:
+        print(f"openimis: {missing}", flush=True)
     url = f"http://{args.host}:{args.port}/"
     print(f"openimis: serving openIMIS on {url} (GraphQL at {url}{settings.SITE_ROOT}graphql)", flush=True)
     if settings.ENV.demo_dataset:
