@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.apps import AppConfig
 
-BUILT_IN_MODULES = ["core", "location"]
+BUILT_IN_MODULES = ["core", "location", "medical_pricelist", "claim"]
 ENTRY_POINT_GROUP = "openimis.modules"
 
 
@@ -33,6 +33,8 @@ class OpenIMISModuleConfig(AppConfig):
     - `default_config`: the module's configuration defaults (merged with the stored configuration);
     - `rights`: configuration key -> numeric right code (listed by `modulesPermissions`);
     - `queries` / `mutations`: dotted paths of the GraphQL `Query` / `Mutation` classes;
+    - `types`: dotted path of the module holding the GraphQL object types, imported before the schema
+      is built so that relations from other modules find them (a module without root fields yet);
     - `urls`: dotted path of a URL module mounted at `/<SITE_ROOT><module_name>/`;
     - `scheduled_jobs`: list of `(dotted function path, cron-like spec)`;
     - `exception_handler`: dotted path of the REST exception handler for this module's URLs.
@@ -45,6 +47,7 @@ class OpenIMISModuleConfig(AppConfig):
     rights: dict[str, int] = {}
     queries: str | None = None
     mutations: str | None = None
+    types: str | None = None
     urls: str | None = None
     scheduled_jobs: list[tuple[str, str]] = []
     exception_handler: str | None = None

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from openimis.core import services
 from openimis.core.models import FieldControl, Language, ModuleConfiguration, MutationLog, User, UserMutation
-from openimis.location.models import Location
+from openimis.location.models import HealthFacility, Location
 from tests.core_helpers import make_role
 
 SMALL, LARGE = 3, 12
@@ -29,18 +29,22 @@ def places(db):
     district = Location.objects.create(code="QRD", name="District", type="D", parent=region)
     municipality = Location.objects.create(code="QRDM", name="Municipality", type="W", parent=district)
     village = Location.objects.create(code="QRDMV", name="Village", type="V", parent=municipality)
-    return {"region": region, "district": district, "village": village}
+    facility = HealthFacility.objects.create(code="QHF", name="Facility", legal_form_id="G", level="H",
+                                             location=district, care_type="B")
+    return {"region": region, "district": district, "village": village, "facility": facility}
 
 
 def add_users(count: int, places) -> None:
-    """Users that are both interactive users (two roles, a district) and enrolment officers."""
+    """Users that are interactive users (two roles, a district), enrolment officers and claim
+    administrators."""
     for _ in range(count):
         number = next(_sequence)
         roles = [make_role(f"Role {number}a", [121701]).id, make_role(f"Role {number}b", [122001]).id]
         user = services.create_user(None, {
             "username": f"user{number}", "last_name": f"Last{number}", "other_names": f"Other{number}",
             "email": f"user{number}@example.org", "phone": f"555-{number}", "language": "en",
-            "user_types": ["INTERACTIVE", "OFFICER"], "roles": roles, "birth_date": "1980-01-01",
+            "user_types": ["INTERACTIVE", "OFFICER", "CLAIM_ADMIN"], "roles": roles,
+            "birth_date": "1980-01-01", "health_facility_id": places["facility"].id,
             "districts": [places["district"].id], "location_id": places["district"].id,
             "village_ids": [places["village"].id]})
         log = MutationLog.objects.create(json_content="{}", client_mutation_id=f"cm-{number}",
@@ -87,7 +91,8 @@ def add_districts(count: int, places) -> None:
 
 USER_LIST = ("users(first: 100) { totalCount edges { node { id username clientMutationId "
              "officer { id dob phone lastName otherNames email } "
-             "iUser { id phone lastName otherNames email roles { id name } } } } }")
+             "iUser { id phone lastName otherNames email roles { id name } } "
+             "claimAdmin { id phone lastName otherNames emailId dob } healthFacility { id code name } } } }")
 
 # name -> (operation, row factory, budget of SQL queries, path to the rows). The budgets are the counts
 # measured when written: 1 query loads the caller, 1 checks the administrator role (rights-checked
@@ -96,7 +101,8 @@ CASES = {
     "users": (USER_LIST, add_users, 8, ("users", "edges")),
     "usersByRegion": ('users(first: 100, orderBy: ["-username"], regionIds: []) { totalCount edges { node { '
                       "id username officer { id dob phone lastName otherNames email } "
-                      "iUser { id phone lastName otherNames email roles { id name } } } } }",
+                      "iUser { id phone lastName otherNames email roles { id name } } "
+                      "claimAdmin { id phone lastName otherNames emailId dob } clientMutationId } } }",
                       add_users, 8, ("users", "edges")),
     "interactiveUsers": ("interactiveUsers(first: 100) { totalCount edges { node { id uuid loginName "
                          "lastName otherNames phone email languageId language { code name } "

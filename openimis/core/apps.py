@@ -23,6 +23,10 @@ class CoreConfig(OpenIMISModuleConfig):
         super().ready()
         from django.conf import settings
 
+        from openimis.core import lookups
+
+        lookups.register()
+
         if settings.ENV.db_queries_log_file:
             from django.db.backends.signals import connection_created
 

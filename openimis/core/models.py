@@ -48,7 +48,9 @@ class InteractiveUser(VersionedModel):
     phone = models.CharField(max_length=50, null=True, blank=True)
     email = models.CharField(max_length=200, null=True, blank=True)
     language = models.ForeignKey(Language, on_delete=models.PROTECT, default="en")
-    health_facility_id = models.IntegerField(null=True, blank=True)
+    # restricts the user's claims to one facility (the openIMIS API also shows it as `healthFacilityId`)
+    health_facility = models.ForeignKey("location.HealthFacility", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="interactive_users")
     role_id = models.IntegerField(null=True, blank=True)
     is_associated = models.BooleanField(null=True, blank=True)
     last_login = models.DateTimeField(null=True, blank=True)
@@ -119,7 +121,8 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser):
-    """A login identity; its rights and profile come from the interactive user it links to."""
+    """A login identity; its rights and profile come from the interactive user it links to (officer and
+    claim administrator are the other flavours a login can have)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     username = models.CharField(max_length=50)
@@ -127,6 +130,8 @@ class User(AbstractBaseUser):
                                related_name="user_set")
     officer = models.ForeignKey(Officer, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="user_set")
+    claim_admin = models.ForeignKey("claim.ClaimAdmin", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="user_set")
     validity_from = models.DateTimeField(default=timezone.now)
     validity_to = models.DateTimeField(null=True, blank=True)
     legacy_id = models.UUIDField(null=True, blank=True)

@@ -47,7 +47,8 @@ def find_login_user(username: str) -> User | None:
 
 
 def users(show_history: bool = False) -> QuerySet:
-    queryset = User.all_objects.select_related("i_user__language", "officer")
+    queryset = User.all_objects.select_related("i_user__language", "i_user__health_facility", "officer",
+                                               "claim_admin__health_facility")
     return queryset if show_history else queryset.filter(validity_to__isnull=True)
 
 

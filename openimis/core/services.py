@@ -251,7 +251,8 @@ def create_user(actor: User | None, data: dict) -> User:
 
 
 def _find_user(user_uuid) -> User:
-    user = selectors.current_users().select_related("i_user", "officer").filter(id=user_uuid).first()
+    user = (selectors.current_users().select_related("i_user", "officer", "claim_admin")
+            .filter(id=user_uuid).first())
     if user is None:
         raise NotFound("User not found", str(user_uuid))
     return user

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import graphene
 
 from openimis.graphql.rights import UndeclaredRights, normalise
@@ -42,7 +44,16 @@ def _mutation_rights(mutation_classes) -> dict[str, object]:
     return declared
 
 
+def _import_types() -> None:
+    """Register every module's object types first: a relation declared by one module (a foreign key,
+    a lazy `graphene.Field("...")`) may lead to a type of a module that has no root field yet."""
+    for config in module_configs():
+        if config.types:
+            importlib.import_module(config.types)
+
+
 def build_schema() -> tuple[graphene.Schema, dict]:
+    _import_types()
     query_classes = _collect("queries")
     mutation_classes = _collect("mutations")
     query = type("Query", (*query_classes, graphene.ObjectType), {})

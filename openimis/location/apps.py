@@ -11,6 +11,7 @@ class LocationConfig(OpenIMISModuleConfig):
     default_config = {"location_types": ["R", "D", "W", "V"], **{k: [v] for k, v in CONFIG_RIGHTS.items()}}
     rights = CONFIG_RIGHTS
     queries = "openimis.location.gql.queries.Query"
+    types = "openimis.location.gql.types"
 
     def ready(self):
         super().ready()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from openimis.location.models import DISTRICT, Location, OfficerVillage, UserDistrict
+from openimis.location.models import DISTRICT, HealthFacility, Location, OfficerVillage, UserDistrict
 
 
 def current_locations() -> QuerySet:
@@ -35,3 +35,11 @@ def officer_locations(officer_code: str, location_type: str | None = None) -> Qu
         if parents.filter(type=location_type).exists():
             return parents.filter(type=location_type)
     return Location.objects.none()
+
+
+def current_health_facilities() -> QuerySet:
+    return HealthFacility.objects.current()
+
+
+def health_facility_exists(health_facility_id) -> bool:
+    return current_health_facilities().filter(id=int(health_facility_id)).exists()

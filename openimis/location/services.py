@@ -1,10 +1,12 @@
-"""Writes of the location module used so far: the districts of a user and the villages of an officer."""
+"""Writes of the location module used so far: the districts and health facility of a user, the villages
+of an officer."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from openimis.core.errors import ValidationFailed
+from openimis.location import selectors
 from openimis.location.models import DISTRICT, VILLAGE, Location, OfficerVillage, UserDistrict
 
 
@@ -27,8 +29,13 @@ def _check_type(location_ids, location_type: str, label: str) -> None:
 
 
 def save_user_locations(actor, user, data: dict) -> None:
-    """Hook `core.user_saved`: the districts of an interactive user, the villages of an officer."""
+    """Hook `core.user_saved`: the districts and health facility of an interactive user, the villages of
+    an officer."""
     audit_user_id = (actor.id_for_audit if actor else None) or 0
+    health_facility_id = data.get("health_facility_id")
+    if user.i_user_id and health_facility_id not in (None, "") \
+            and not selectors.health_facility_exists(health_facility_id):
+        raise ValidationFailed(f"Unknown health facility: {health_facility_id}")
     if user.i_user_id and data.get("districts") is not None:
         _check_type(data["districts"], DISTRICT, "district")
         _replace_links(UserDistrict, "user_id", user.i_user_id, data["districts"], audit_user_id)

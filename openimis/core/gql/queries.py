@@ -120,6 +120,8 @@ class Query(graphene.ObjectType):
             queryset = queryset.filter(i_user__isnull=False)
         if "OFFICER" in types:
             queryset = queryset.filter(officer__isnull=False)
+        if "CLAIM_ADMIN" in types:
+            queryset = queryset.filter(claim_admin__isnull=False)
         district_ids = [kwargs[key] for key in ("district_id",) if kwargs.get(key)]
         if district_ids:
             queryset = queryset.filter(i_user__userdistrict__location_id__in=district_ids,

@@ -24,6 +24,10 @@ from openimis.graphql.types import OpenIMISNodeType
 
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
 
+# Types of other modules, named lazily: core's code does not import the modules that own them.
+HEALTH_FACILITY_TYPE = "openimis.location.gql.types.HealthFacilityGQLType"
+CLAIM_ADMIN_TYPE = "openimis.claim.gql.types.ClaimAdminGQLType"
+
 # What the root resolvers prefetch so that per-row fields cost no query (read back by the resolvers
 # below; history rows come along and are filtered out in Python).
 INTERACTIVE_USER_PREFETCH = ("user_roles__role", "userdistrict_set__location")
@@ -131,13 +135,15 @@ class InteractiveUserGQLType(OpenIMISNodeType):
     read_rights = (core_rights.USER_SEARCH,)
     language_id = graphene.String()
     roles = graphene.List(RoleGQLType)
+    health_facility_id = graphene.Int()
+    health_facility = graphene.Field(HEALTH_FACILITY_TYPE)
 
     class Meta:
         model = InteractiveUser
         interfaces = (graphene.relay.Node,)
         fields = ("id", "uuid", "language", "last_name", "other_names", "phone", "login_name", "last_login",
-                  "health_facility_id", "email", "password_validity", "is_associated", "role_id",
-                  "user_roles", "user_set", "userdistrict_set", *HISTORY_FIELDS)
+                  "health_facility_id", "health_facility", "email", "password_validity", "is_associated",
+                  "role_id", "user_roles", "user_set", "userdistrict_set", *HISTORY_FIELDS)
         filter_fields = {
             "id": ["exact"],
             "uuid": ["exact"],
@@ -202,8 +208,8 @@ class UserMutationGQLType(DjangoObjectType):
 
 
 def _profile_of(user: User):
-    """The interactive user or, failing that, the officer behind a login (resolvers get the model)."""
-    return user.i_user or user.officer
+    """The interactive user or, failing that, the officer or claim administrator behind a login."""
+    return user.i_user or user.officer or user.claim_admin
 
 
 class UserGQLType(OpenIMISNodeType):
@@ -214,12 +220,14 @@ class UserGQLType(OpenIMISNodeType):
     last_name = graphene.String()
     email = graphene.String()
     phone = graphene.String()
+    claim_admin = graphene.Field(CLAIM_ADMIN_TYPE)
+    health_facility = graphene.Field(HEALTH_FACILITY_TYPE)
 
     class Meta:
         model = User
         interfaces = (graphene.relay.Node,)
         fields = ("id", "validity_from", "validity_to", "legacy_id", "username", "i_user", "officer",
-                  "mutations", "mutationlog_set")
+                  "claim_admin", "mutations", "mutationlog_set")
         filter_fields = {
             "id": ["exact"],
             "username": ["exact", "icontains"],
@@ -261,7 +269,20 @@ class UserGQLType(OpenIMISNodeType):
 
     def resolve_email(self, info):
         profile = _profile_of(self)
-        return profile.email if profile else None
+        if profile is None:
+            return None
+        return profile.email if hasattr(profile, "email") else profile.email_id  # a claim admin's: emailId
+
+    def resolve_claim_admin(self, info):
+        claim_admin = self.claim_admin
+        return claim_admin if claim_admin is not None and claim_admin.validity_to is None else None
+
+    def resolve_health_facility(self, info):
+        """The interactive user's health facility, else the claim administrator's."""
+        if self.i_user is not None and self.i_user.health_facility_id:
+            return self.i_user.health_facility
+        claim_admin = self.claim_admin
+        return claim_admin.health_facility if claim_admin is not None else None
 
     def resolve_phone(self, info):
         profile = _profile_of(self)

@@ -7,9 +7,54 @@ from graphene_django import DjangoObjectType
 
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.location import rights as location_rights
-from openimis.location.models import Location, OfficerVillage, UserDistrict
+from openimis.location.models import (
+    HealthFacility,
+    HealthFacilityCatchment,
+    HealthFacilityLegalForm,
+    HealthFacilitySubLevel,
+    Location,
+    OfficerVillage,
+    UserDistrict,
+)
 
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
+TEXT_LOOKUPS = ["exact", "istartswith", "icontains", "iexact"]
+
+# The filters of the openIMIS API on a location, also reached through the relations that lead to one
+# (`location_Parent_Uuid`, `healthFacility_Location_Code_Ne`, ...).
+LOCATION_FILTER_FIELDS = {
+    "id": ["exact"],
+    "uuid": ["exact"],
+    "code": [*TEXT_LOOKUPS, "ne"],
+    "name": [*TEXT_LOOKUPS, "ne"],
+    "type": ["exact"],
+    "parent__uuid": ["exact", "in"],
+    "parent__parent__uuid": ["exact", "in"],
+    "parent__parent__parent__uuid": ["exact", "in"],
+    "parent__id": ["exact", "in"],
+}
+
+
+def prefixed(prefix: str, filter_fields: dict) -> dict:
+    """The filters of a related type, reached through the relation `prefix` (e.g. "location__")."""
+    return {f"{prefix}{name}": lookups for name, lookups in filter_fields.items()}
+
+
+HEALTH_FACILITY_FILTER_FIELDS = {
+    "id": ["exact"],
+    "uuid": ["exact"],
+    "code": TEXT_LOOKUPS,
+    "fax": [*TEXT_LOOKUPS, "isnull"],
+    "email": [*TEXT_LOOKUPS, "isnull"],
+    "name": TEXT_LOOKUPS,
+    "level": ["exact"],
+    "sub_level": ["exact", "isnull"],
+    "care_type": ["exact"],
+    "legal_form__code": ["exact"],
+    "phone": TEXT_LOOKUPS,
+    "status": ["exact"],
+    **prefixed("location__", LOCATION_FILTER_FIELDS),
+}
 
 
 class LocationGQLType(OpenIMISNodeType):
@@ -25,18 +70,22 @@ class LocationGQLType(OpenIMISNodeType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "uuid", "code", "name", "type", "parent", "male_population", "female_population",
                   "other_population", "families", "json_ext", "officer_set", "userdistrict_set",
-                  "officer_villages", *HISTORY_FIELDS)
+                  "officer_villages", "healthfacility_set", "catchments", "servicespricelist_set",
+                  *HISTORY_FIELDS)
         convert_choices_to_enum = False
-        filter_fields = {
-            "id": ["exact"],
-            "uuid": ["exact"],
-            "code": ["exact", "istartswith", "icontains", "iexact"],
-            "name": ["exact", "istartswith", "icontains", "iexact"],
-            "type": ["exact"],
-        }
+        filter_fields = LOCATION_FILTER_FIELDS
 
     def resolve_client_mutation_id(self, info):
         return None  # location mutations (and their log links) come with the location module's mutations
+
+    def resolve_healthfacility_set(self, info, **kwargs):
+        return self.healthfacility_set.filter(validity_to__isnull=True)
+
+    def resolve_catchments(self, info):
+        return self.catchments.filter(validity_to__isnull=True)
+
+    def resolve_servicespricelist_set(self, info, **kwargs):
+        return self.servicespricelist_set.filter(validity_to__isnull=True)
 
 
 class UserDistrictType(DjangoObjectType):
@@ -72,3 +121,67 @@ class UserDistrictGQLType(graphene.ObjectType):
             id=str(district.id), uuid=district.uuid, code=district.code, name=district.name,
             parent=UserRegionGQLType(id=str(region.id), uuid=region.uuid, code=region.code, name=region.name)
             if region else None)
+
+
+class HealthFacilityStatusEnum(graphene.Enum):
+    AC = "AC"  # active
+    IN = "IN"  # inactive
+    DE = "DE"  # delisted
+    ID = "ID"  # idle
+
+    class Meta:
+        name = "HealthFacilityStatus"
+
+
+class HealthFacilityLegalFormGQLType(DjangoObjectType):
+    class Meta:
+        model = HealthFacilityLegalForm
+        fields = ("code", "legal_form", "sort_order", "alt_language", "health_facilities")
+
+    def resolve_health_facilities(self, info, **kwargs):
+        return self.health_facilities.filter(validity_to__isnull=True)
+
+
+class HealthFacilitySubLevelGQLType(DjangoObjectType):
+    class Meta:
+        model = HealthFacilitySubLevel
+        fields = ("code", "health_facility_sub_level", "sort_order", "alt_language", "health_facilities")
+
+    def resolve_health_facilities(self, info, **kwargs):
+        return self.health_facilities.filter(validity_to__isnull=True)
+
+
+class HealthFacilityGQLType(OpenIMISNodeType):
+    read_rights = (location_rights.HEALTH_FACILITY_SEARCH,)
+    status = graphene.Field(HealthFacilityStatusEnum, required=True)
+    client_mutation_id = graphene.String()
+
+    class Meta:
+        model = HealthFacility
+        interfaces = (graphene.relay.Node,)
+        # `servicesPricelist`, `itemsPricelist` (medical_pricelist) and `claimadminSet` (claim) resolve
+        # to the types those modules register
+        fields = ("id", "uuid", "code", "name", "acc_code", "legal_form", "level", "sub_level", "location",
+                  "address", "phone", "fax", "email", "care_type", "services_pricelist", "items_pricelist",
+                  "offline", "contract_start_date", "contract_end_date", "status", "json_ext", "catchments",
+                  "claimadmin_set", *HISTORY_FIELDS)
+        convert_choices_to_enum = False
+        filter_fields = HEALTH_FACILITY_FILTER_FIELDS
+
+    def resolve_client_mutation_id(self, info):
+        return None  # health facility mutations (and their log links) come later
+
+    def resolve_catchments(self, info):
+        return self.catchments.filter(validity_to__isnull=True)
+
+    def resolve_claimadmin_set(self, info, **kwargs):
+        return self.claimadmin_set.filter(validity_to__isnull=True)
+
+
+class HealthFacilityCatchmentGQLType(DjangoObjectType):
+    validity_from = graphene.DateTime()  # nullable in the openIMIS API
+
+    class Meta:
+        model = HealthFacilityCatchment
+        fields = ("id", "legacy_id", "health_facility", "location", "catchment", "validity_from",
+                  "validity_to", "audit_user_id")
