@@ -37,7 +37,9 @@ class OpenIMISModuleConfig(AppConfig):
       is built so that relations from other modules find them (a module without root fields yet);
     - `urls`: dotted path of a URL module mounted at `/<SITE_ROOT><module_name>/`;
     - `scheduled_jobs`: list of `(dotted function path, cron-like spec)`;
-    - `exception_handler`: dotted path of the REST exception handler for this module's URLs.
+    - `exception_handler`: dotted path of the REST exception handler for this module's URLs;
+    - `frontend_config`: `fe-<module>` -> configuration served by `moduleConfigurations` (a stored
+      frontend configuration of the same module replaces it); see `frontend_configuration()`.
     """
 
     default_auto_field = "django.db.models.BigAutoField"
@@ -51,7 +53,7 @@ class OpenIMISModuleConfig(AppConfig):
     urls: str | None = None
     scheduled_jobs: list[tuple[str, str]] = []
     exception_handler: str | None = None
-    frontend_config: dict = {}
+    frontend_config: dict[str, dict] = {}
 
     @property
     def logical_name(self) -> str:
@@ -62,6 +64,9 @@ class OpenIMISModuleConfig(AppConfig):
         from django.conf import settings
 
         return f"/{settings.SITE_ROOT}{self.logical_name}/"
+
+    def frontend_configuration(self) -> dict[str, dict]:
+        return dict(self.frontend_config)
 
     def ready(self):
         if self.exception_handler:

@@ -115,3 +115,14 @@ def test_rest_exception_handlers_dispatch_by_url_prefix(rf):
         assert rest_errors.dispatch_exception_handler(ValueError("y"), {"request": other}) is None
     finally:
         rest_errors._handlers.pop("/api/oi_test_mod/")
+
+
+def test_frontend_configuration_declared_by_modules_and_overridden_by_stored_rows(gql, admin_user):
+    query = "{ moduleConfigurations { module layer config controls { field usage } } }"
+    configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
+    insuree = configurations["fe-insuree"]  # no insuree backend yet: its app-bar enquiry is hidden
+    assert insuree["layer"] == "FE" and insuree["controls"] == []
+    assert json.loads(insuree["config"]) == {"hiddenContributions": ["core.AppBar"]}
+    ModuleConfiguration.objects.create(module="fe-insuree", layer="fe", is_exposed=True, config='{"a": 1}')
+    configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
+    assert json.loads(configurations["fe-insuree"]["config"]) == {"a": 1}

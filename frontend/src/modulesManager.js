@@ -10,15 +10,23 @@ function asList(value) {
   return Array.isArray(value) ? value : [value];
 }
 
+// The server can hide a module's contributions under some keys until the backend behind them exists:
+// configuration {"hiddenContributions": ["core.AppBar", "insuree.MainMenu"]} of that module.
+function withoutHidden(contributions, moduleConfig) {
+  const hidden = new Set(asList(moduleConfig.hiddenContributions));
+  if (!hidden.size) return contributions;
+  return Object.fromEntries(Object.entries(contributions).filter(([key]) => !hidden.has(key)));
+}
+
 export class ModulesManager {
   // modules: [{key, name, package, version, load}] (modules.generated.js); config: {"fe-core": {...}, ...}
   constructor(modules, config, release) {
     this.config = config || {};
     this.release = release;
-    this.modules = modules.map((module) => ({
-      ...module,
-      contributions: module.load(this.config[module.key] || {}) || {},
-    }));
+    this.modules = modules.map((module) => {
+      const moduleConfig = this.config[module.key] || {};
+      return { ...module, contributions: withoutHidden(module.load(moduleConfig) || {}, moduleConfig) };
+    });
     this.contributionCache = new Map();
     this.refs = new Map();
     for (const { key, ref } of this.getContribs("refs")) this.refs.set(key, ref);

@@ -1,6 +1,11 @@
 from openimis.core.rights import CONFIG_RIGHTS
 from openimis.modules import OpenIMISModuleConfig
 
+# frontend module -> (backend module it needs, contributions hidden while that backend is not enabled)
+FRONTEND_UNTIL_BACKEND = {
+    "fe-insuree": ("insuree", ["core.AppBar"]),
+}
+
 
 class CoreConfig(OpenIMISModuleConfig):
     name = "openimis.core"
@@ -18,6 +23,15 @@ class CoreConfig(OpenIMISModuleConfig):
     queries = "openimis.core.gql.queries.Query"
     mutations = "openimis.core.gql.mutations.Mutation"
     urls = "openimis.core.urls"
+
+    def frontend_configuration(self) -> dict[str, dict]:
+        """Until the backend of a frontend module is enabled, hide what that module puts on every page
+        (the insuree enquiry box of the app bar), so that nobody meets a feature that cannot answer."""
+        from openimis.modules import module_configs
+
+        enabled = {config.logical_name for config in module_configs()}
+        return {frontend: {"hiddenContributions": keys}
+                for frontend, (backend, keys) in FRONTEND_UNTIL_BACKEND.items() if backend not in enabled}
 
     def ready(self):
         super().ready()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from openimis.core.models import (
@@ -84,11 +86,31 @@ def mutation_logs_for(user: User) -> QuerySet:
     return queryset if user.is_imis_admin else queryset.filter(user=user)
 
 
-def exposed_module_configurations(layer: str | None = None) -> QuerySet:
+def exposed_module_configurations(layer: str | None = None) -> list[ModuleConfiguration]:
+    """The configurations the frontend reads: the stored, exposed ones, plus the frontend configuration
+    that enabled modules declare (`frontend_config`) for frontend modules with no stored row."""
     queryset = ModuleConfiguration.objects.filter(is_exposed=True).prefetch_related("controls")
     if layer:
         queryset = queryset.filter(layer=layer.lower())
-    return queryset
+    stored = list(queryset)
+    if layer and layer.lower() != "fe":
+        return stored
+    stored_frontend = {configuration.module for configuration in stored if configuration.layer == "fe"}
+    declared = [ModuleConfiguration(module=module, layer="fe", config=json.dumps(config), is_exposed=True)
+                for module, config in declared_frontend_configurations().items()
+                if module not in stored_frontend]
+    return stored + declared
+
+
+def declared_frontend_configurations() -> dict[str, dict]:
+    """`fe-<module>` -> configuration, merged from the enabled modules' `frontend_config` declarations."""
+    from openimis.modules import module_configs
+
+    merged: dict[str, dict] = {}
+    for config in module_configs():
+        for module, values in config.frontend_configuration().items():
+            merged.setdefault(module, {}).update(values)
+    return merged
 
 
 def username_is_free(username: str, except_user_id=None) -> bool:

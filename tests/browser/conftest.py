@@ -26,9 +26,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ADMIN = ("Admin", "admin123")
 # The contract answers 401 to current_user when nobody is logged in; Chromium logs every 4xx as an error.
 EXPECTED_401 = re.compile(r"/api/core/users/current_user/$")
-# fe-core's `query useUserQuery { user { healthFacility {..} claimAdmin {..} .. } }` needs these fields on
-# UserGQLType; until the server has them it answers 400 and the home page stays empty (a known API gap).
-USER_QUERY_GAP = "useUserQuery"
 
 
 def chromium_path() -> str | None:
@@ -108,16 +105,6 @@ def short_session_url(browser_requirements, tmp_path_factory):
         server.stop()
 
 
-def user_query_supported(base_url: str) -> bool:
-    from tests.live_server import HTTPClient
-
-    client = HTTPClient(base_url)
-    client.login(*ADMIN)
-    fields = client.graphql('{ __type(name: "UserGQLType") { fields { name } } }')
-    names = {field["name"] for field in ((fields.get("data") or {}).get("__type") or {}).get("fields") or []}
-    return {"healthFacility", "claimAdmin"} <= names
-
-
 @pytest.fixture(scope="session")
 def browser(browser_requirements):
     from playwright.sync_api import sync_playwright
@@ -140,7 +127,6 @@ class PageRecorder:
         self.requests: list[tuple[str, str]] = []
         self.console_errors: list[str] = []
         self.responses_401: set[str] = set()
-        self.user_query_400 = 0
         page.on("request", lambda request: self.requests.append((request.method, request.url)))
         page.on("response", self._response)
         page.on("console", self._console)
@@ -149,8 +135,6 @@ class PageRecorder:
     def _response(self, response):
         if response.status == 401:
             self.responses_401.add(response.url)
-        if response.status == 400 and USER_QUERY_GAP in (response.request.post_data or ""):
-            self.user_query_400 += 1
 
     def _console(self, message):
         if message.type != "error":
@@ -162,15 +146,7 @@ class PageRecorder:
         self.console_errors.append(f"{message.text} ({location})")
 
     def unexpected_console_errors(self) -> list[str]:
-        """Console errors, less one 400 of /api/graphql per useUserQuery the server refused (known gap)."""
-        tolerated = self.user_query_400
-        left = []
-        for error in self.console_errors:
-            if tolerated and "status of 400" in error and error.endswith("/api/graphql)"):
-                tolerated -= 1
-                continue
-            left.append(error)
-        return left
+        return list(self.console_errors)
 
     def foreign_requests(self) -> list[str]:
         return [url for _, url in self.requests

@@ -8,14 +8,14 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import ADMIN, ARTIFACTS, user_query_supported
+from tests.browser.conftest import ADMIN, ARTIFACTS
 from tests.live_server import CREATE_USER, HTTPClient, user_input, wait_for_log
 
 WELCOME_ADMIN = "text=Welcome Admin Admin!"
 PASSWORD_INPUT = "input[type=password]"
 LOGOUT_BUTTON = "button[title='Log out']"
-USER_QUERY_GAP = ("API gap: UserGQLType lacks healthFacility and claimAdmin, so fe-core's useUserQuery "
-                  "answers 400 and the home page shows no welcome")
+# menus and app-bar parts of modules whose backend is not implemented yet: hidden (rights, configuration)
+NOT_YET_IMPLEMENTED = ["text=Insurees and Policies", "text=Claims", "input[placeholder^='Insuree enquiry']"]
 
 
 def open_login_page(page) -> float:
@@ -70,11 +70,11 @@ def test_wrong_password_shows_the_server_message(page):
 def test_admin_logs_in_and_sees_the_home_page_with_menus(page):
     log_in_as_admin(page)
     page.wait_for_load_state("networkidle")
-    if not user_query_supported(page.base):
-        pytest.xfail(USER_QUERY_GAP)
     page.locator(WELCOME_ADMIN).wait_for()
     assert page.url.endswith("/front/home") or page.url.endswith("/front/")
     assert page.locator("text=Administration").first.is_visible()
+    for hidden in NOT_YET_IMPLEMENTED:
+        assert page.locator(hidden).count() == 0, hidden
     graphql = [url for method, url in page.recorder.requests if url.endswith("/api/graphql")]
     assert graphql, "the frontend sent no GraphQL request"
 
@@ -125,6 +125,19 @@ def test_the_ui_follows_the_users_language_french(french_page, base_url):
     assert page.locator("text=Mot de passe").first.is_visible()  # the browser says fr-FR
     log_in(page, username, "Secret123")
     page.locator("button[title='Déconnexion']").wait_for()  # the shell speaks French
-    if not user_query_supported(page.base):
-        pytest.xfail(USER_QUERY_GAP + " (the French shell is shown)")
     page.locator("text=Bienvenue Claire Dupont!").wait_for()
+
+
+@pytest.mark.parametrize("menu, entry, expected", [
+    ("Administration", "Users", "text=Admin"),
+    ("Administration", "Roles Management", "text=IMIS Administrator"),
+    ("Profile", "My Profile", "input[value='Admin']"),
+    ("Profile", "Change Password", "input[type=password]"),
+])
+def test_every_shown_menu_entry_opens_a_working_page(page, menu, entry, expected):
+    log_in_as_admin(page)
+    page.locator(WELCOME_ADMIN).wait_for()
+    page.locator(f"text={menu}").first.click()
+    page.locator(f"text={entry}").first.click()
+    page.wait_for_load_state("networkidle")
+    page.locator(expected).first.wait_for()  # console errors and foreign requests: checked by the fixture

@@ -75,6 +75,8 @@ class ModuleConfigurationGQLType(DjangoObjectType):
         return self.layer
 
     def resolve_controls(self, info):
+        if self._state.adding:  # a configuration declared by a module, not stored
+            return []
         return self.controls.all()
 
 
