@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.apps import AppConfig
 
-BUILT_IN_MODULES = ["core", "location", "medical_pricelist", "claim"]
+BUILT_IN_MODULES = ["core", "location", "medical", "medical_pricelist", "product", "claim"]
 ENTRY_POINT_GROUP = "openimis.modules"
 
 

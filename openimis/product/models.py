@@ -1,0 +1,1 @@
+"""Tables of the product module (insurance products and their items and services)."""
