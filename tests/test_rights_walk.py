@@ -50,6 +50,8 @@ SCALAR_LITERALS = {
     "JSONString": '"{}"',
     "ParsedJSONString": '"{}"',
     "GenericScalar": '"x"',
+    "ServiceCodeInputType": '"x"',
+    "TinyInt": "1",
 }
 
 

@@ -24,3 +24,10 @@ class ParsedJSONString(graphene.Scalar):
         if isinstance(node, ast.StringValueNode):
             return json.loads(node.value)
         return graphene.JSONString.parse_literal(node)
+
+
+class TinyInt(graphene.Int):
+    """A small integer (a status flag of the openIMIS API)."""
+
+    class Meta:
+        name = "TinyInt"

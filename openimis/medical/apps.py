@@ -1,3 +1,4 @@
+from openimis.medical.rights import CONFIG_RIGHTS
 from openimis.modules import OpenIMISModuleConfig
 
 
@@ -7,5 +8,9 @@ class MedicalConfig(OpenIMISModuleConfig):
     module_name = "medical"
     verbose_name = "openIMIS medical items, services and diagnoses"
     requires = ["core"]
+    default_config = {key: [code] for key, code in CONFIG_RIGHTS.items()}
     # no rights yet: the frontend shows the medical menus only once the module's pages work
     rights: dict[str, int] = {}
+    queries = "openimis.medical.gql.queries.Query"
+    mutations = "openimis.medical.gql.mutations.Mutation"
+    types = "openimis.medical.gql.types"

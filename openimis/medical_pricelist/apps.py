@@ -1,3 +1,4 @@
+from openimis.medical_pricelist.rights import CONFIG_RIGHTS
 from openimis.modules import OpenIMISModuleConfig
 
 
@@ -6,7 +7,22 @@ class MedicalPricelistConfig(OpenIMISModuleConfig):
     label = "medical_pricelist"
     module_name = "medical_pricelist"
     verbose_name = "openIMIS medical price lists"
-    requires = ["core", "location"]
-    # no rights yet: the frontend shows the price-list menu only once the module's queries exist
+    requires = ["core", "location", "medical"]
+    default_config = {key: [code] for key, code in CONFIG_RIGHTS.items()}
+    # no rights yet: the frontend shows the price-list menus only once the module's pages work
     rights: dict[str, int] = {}
+    queries = "openimis.medical_pricelist.gql.queries.Query"
+    mutations = "openimis.medical_pricelist.gql.mutations.Mutation"
     types = "openimis.medical_pricelist.gql.types"
+
+    def ready(self):
+        super().ready()
+        from openimis.core import hooks
+        from openimis.medical import selectors as medical_selectors
+        from openimis.medical import services as medical_services
+        from openimis.medical_pricelist import selectors, services
+
+        medical_selectors.register_pricelist_filter("items", selectors.narrow_to_pricelist("items"))
+        medical_selectors.register_pricelist_filter("services", selectors.narrow_to_pricelist("services"))
+        hooks.register(medical_services.ITEM_DELETING, services.refuse_deleting_listed_item)
+        hooks.register(medical_services.SERVICE_DELETING, services.refuse_deleting_listed_service)

@@ -1,13 +1,19 @@
-"""GraphQL types of the medical price-list module (the lists' details come with medical items/services)."""
+"""GraphQL types of the medical price-list module, named and shaped as in the openIMIS 24.10 API."""
 
 from __future__ import annotations
 
 import graphene
 
+from openimis.graphql.connection import OpenIMISConnectionField
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.location.gql.types import HISTORY_FIELDS, LOCATION_FILTER_FIELDS, prefixed
 from openimis.medical_pricelist import rights as pricelist_rights
-from openimis.medical_pricelist.models import ItemsPricelist, ServicesPricelist
+from openimis.medical_pricelist.models import (
+    ItemsPricelist,
+    ItemsPricelistDetail,
+    ServicesPricelist,
+    ServicesPricelistDetail,
+)
 
 PRICELIST_FILTER_FIELDS = {
     "id": ["exact"],
@@ -17,11 +23,34 @@ PRICELIST_FILTER_FIELDS = {
     "pricelist_date": ["exact", "gt", "gte", "lt", "lte"],
     **prefixed("location__", LOCATION_FILTER_FIELDS),
 }
-PRICELIST_FIELDS = ("id", "uuid", "name", "pricelist_date", "location", "health_facilities", *HISTORY_FIELDS)
+PRICELIST_FIELDS = ("id", "uuid", "name", "pricelist_date", "location", "health_facilities", "details",
+                    *HISTORY_FIELDS)
+DETAIL_HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
+
+
+class ServicesPricelistDetailGQLType(OpenIMISNodeType):
+    read_rights = (pricelist_rights.SERVICES_PRICELIST_SEARCH,)
+
+    class Meta:
+        model = ServicesPricelistDetail
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "services_pricelist", "service", "price_overrule", *DETAIL_HISTORY_FIELDS)
+        filter_fields = {"services_pricelist": ["exact"]}
+
+
+class ItemsPricelistDetailGQLType(OpenIMISNodeType):
+    read_rights = (pricelist_rights.ITEMS_PRICELIST_SEARCH,)
+
+    class Meta:
+        model = ItemsPricelistDetail
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "items_pricelist", "item", "price_overrule", *DETAIL_HISTORY_FIELDS)
+        filter_fields = {"items_pricelist": ["exact"]}
 
 
 class ServicesPricelistGQLType(OpenIMISNodeType):
     read_rights = (pricelist_rights.SERVICES_PRICELIST_SEARCH,)
+    details = OpenIMISConnectionField(ServicesPricelistDetailGQLType, order_by=False, required=True)
 
     class Meta:
         model = ServicesPricelist
@@ -32,9 +61,13 @@ class ServicesPricelistGQLType(OpenIMISNodeType):
     def resolve_health_facilities(self, info, **kwargs):
         return self.health_facilities.filter(validity_to__isnull=True)
 
+    def resolve_details(self, info, **kwargs):
+        return self.details.filter(validity_to__isnull=True)
+
 
 class ItemsPricelistGQLType(OpenIMISNodeType):
     read_rights = (pricelist_rights.ITEMS_PRICELIST_SEARCH,)
+    details = OpenIMISConnectionField(ItemsPricelistDetailGQLType, order_by=False, required=True)
 
     class Meta:
         model = ItemsPricelist
@@ -44,3 +77,16 @@ class ItemsPricelistGQLType(OpenIMISNodeType):
 
     def resolve_health_facilities(self, info, **kwargs):
         return self.health_facilities.filter(validity_to__isnull=True)
+
+    def resolve_details(self, info, **kwargs):
+        return self.details.filter(validity_to__isnull=True)
+
+
+class PriceCompactGQLType(graphene.ObjectType):
+    id = graphene.Int()
+    p = graphene.Decimal()
+
+
+class PricelistsGQLType(graphene.ObjectType):
+    services = graphene.List(PriceCompactGQLType)
+    items = graphene.List(PriceCompactGQLType)

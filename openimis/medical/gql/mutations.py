@@ -1,0 +1,146 @@
+"""Root mutations of the medical module. Thin: the input shape, the rights, the service to call."""
+
+from __future__ import annotations
+
+import graphene
+
+from openimis.core.errors import ServiceError
+from openimis.core.tasks import ServiceErrors
+from openimis.graphql.mutations import OpenIMISMutation
+from openimis.graphql.scalars import TinyInt
+from openimis.medical import rights as medical_rights
+from openimis.medical import services
+from openimis.medical.gql.types import PatientCategoriesEnum, ServiceCodeInputType
+
+
+def run_for_each(uuids, action) -> None:
+    """Apply `action` to every uuid; collect the failures and roll back the whole batch if any."""
+    errors = []
+    for uuid in uuids or []:
+        try:
+            action(uuid)
+        except ServiceError as error:
+            errors.append({"title": str(uuid), "list": error.as_dicts()})
+    if len(errors) == 1:
+        raise ServiceErrors(errors[0]["list"])
+    if errors:
+        raise ServiceErrors([{"message": f"{len(errors)} of {len(uuids)} failed", "detail": ""}] + errors)
+
+
+class ServiceItemInputType(graphene.InputObjectType):
+    id = graphene.Int()
+    item_id = graphene.Int(required=True)
+    status = TinyInt(required=True)
+    qty_provided = graphene.Decimal()
+    price_asked = graphene.Decimal()
+
+
+class ServiceServiceInputType(graphene.InputObjectType):
+    id = graphene.Int()
+    service_id = graphene.Int(required=True)
+    status = TinyInt(required=True)
+    qty_provided = graphene.Decimal()
+    price_asked = graphene.Decimal()
+
+
+class MedicalInputFields:
+    id = graphene.Int()
+    uuid = graphene.String()
+    code = ServiceCodeInputType(required=True)
+    name = graphene.String(required=True)
+    type = graphene.String(required=True)
+    care_type = graphene.String(required=True)
+    patient_category = graphene.Int()
+    patient_categories = graphene.List(PatientCategoriesEnum)
+    frequency = graphene.Decimal()
+    price = graphene.Decimal(required=True)
+    maximum_amount = graphene.Decimal()
+
+
+class ItemInputFields(MedicalInputFields):
+    package = graphene.String()
+    quantity = graphene.Decimal()
+
+
+class ServiceInputFields(MedicalInputFields):
+    level = graphene.String(required=True)
+    packagetype = graphene.String()
+    manual_price = graphene.String()
+    category = graphene.String()
+    items = graphene.List(ServiceItemInputType)
+    services = graphene.List(ServiceServiceInputType)
+
+
+class CreateItemMutation(OpenIMISMutation):
+    rights = (medical_rights.ITEM_ADD,)
+
+    class Input(OpenIMISMutation.Input, ItemInputFields):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.create_item(user, data, log)
+
+
+class UpdateItemMutation(OpenIMISMutation):
+    rights = (medical_rights.ITEM_EDIT,)
+
+    class Input(OpenIMISMutation.Input, ItemInputFields):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.update_item(user, data, log)
+
+
+class DeleteItemMutation(OpenIMISMutation):
+    rights = (medical_rights.ITEM_DELETE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        run_for_each(data.get("uuids"), lambda uuid: services.delete_item(user, uuid, log))
+
+
+class CreateServiceMutation(OpenIMISMutation):
+    rights = (medical_rights.SERVICE_ADD,)
+
+    class Input(OpenIMISMutation.Input, ServiceInputFields):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.create_service(user, data, log)
+
+
+class UpdateServiceMutation(OpenIMISMutation):
+    rights = (medical_rights.SERVICE_EDIT,)
+
+    class Input(OpenIMISMutation.Input, ServiceInputFields):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.update_service(user, data, log)
+
+
+class DeleteServiceMutation(OpenIMISMutation):
+    rights = (medical_rights.SERVICE_DELETE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        run_for_each(data.get("uuids"), lambda uuid: services.delete_service(user, uuid, log))
+
+
+class Mutation(graphene.ObjectType):
+    create_item = CreateItemMutation.Field()
+    update_item = UpdateItemMutation.Field()
+    delete_item = DeleteItemMutation.Field()
+    create_service = CreateServiceMutation.Field()
+    update_service = UpdateServiceMutation.Field()
+    delete_service = DeleteServiceMutation.Field()

@@ -1,0 +1,102 @@
+"""Root queries of the medical module. Thin: parse arguments, call selectors."""
+
+from __future__ import annotations
+
+import graphene
+from graphql.language import FieldNode, FragmentSpreadNode
+
+from openimis.graphql.connection import OpenIMISConnectionField
+from openimis.graphql.rights import AUTHENTICATED
+from openimis.medical import rights as medical_rights
+from openimis.medical import selectors
+from openimis.medical.gql.types import DiagnosisGQLType, ItemGQLType, ServiceGQLType
+
+SEARCH_ITEMS = (medical_rights.ITEM_SEARCH,)
+PACKAGE_FIELDS = {"serviceserviceSet", "servicesLinked"}
+
+
+def selected_names(info) -> set[str]:
+    """Every field name selected under the root field (fragments included): a list prefetches only what
+    the caller asks for."""
+    names: set[str] = set()
+    pending = [node.selection_set for node in info.field_nodes if node.selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                pending.append(info.fragments[selection.name.value].selection_set)
+                continue
+            if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
+            if selection.selection_set:
+                pending.append(selection.selection_set)
+    return names
+
+
+def with_requested_relations(queryset, info):
+    names = selected_names(info)
+    if "pricelistDetails" in names:
+        queryset = selectors.with_current_pricelist_details(queryset)
+    if names & PACKAGE_FIELDS:
+        queryset = queryset.prefetch_related(*selectors.SERVICE_PACKAGE_PREFETCH)
+    return queryset
+SEARCH_SERVICES = (medical_rights.SERVICE_SEARCH,)
+
+
+class Query(graphene.ObjectType):
+    medical_items = OpenIMISConnectionField(
+        ItemGQLType, client_mutation_id=graphene.String(), show_history=graphene.Boolean(),
+        pricelist_uuid=graphene.UUID())
+    medical_items_str = OpenIMISConnectionField(
+        ItemGQLType, str=graphene.String(), date=graphene.Date(), pricelist_uuid=graphene.UUID())
+    medical_services = OpenIMISConnectionField(
+        ServiceGQLType, client_mutation_id=graphene.String(), show_history=graphene.Boolean(),
+        pricelist_uuid=graphene.UUID())
+    medical_services_str = OpenIMISConnectionField(
+        ServiceGQLType, str=graphene.String(), date=graphene.Date(), pricelist_uuid=graphene.UUID())
+    diagnoses = OpenIMISConnectionField(DiagnosisGQLType, order_by=False)
+    diagnoses_str = OpenIMISConnectionField(DiagnosisGQLType, order_by=False, str=graphene.String())
+    validate_item_code = graphene.Boolean(item_code=graphene.String(required=True))
+    validate_service_code = graphene.Boolean(service_code=graphene.String(required=True))
+
+    field_rights = {
+        "medicalItems": SEARCH_ITEMS,
+        # the item and service pickers of claims and products: whoever enters those may look items up
+        "medicalItemsStr": AUTHENTICATED,
+        "medicalServices": SEARCH_SERVICES,
+        "medicalServicesStr": AUTHENTICATED,
+        "diagnoses": AUTHENTICATED,
+        "diagnosesStr": AUTHENTICATED,
+        "validateItemCode": SEARCH_ITEMS,
+        "validateServiceCode": SEARCH_SERVICES,
+    }
+
+    def resolve_medical_items(self, info, **kwargs):
+        return with_requested_relations(selectors.items(
+            show_history=bool(kwargs.get("show_history")), pricelist_uuid=kwargs.get("pricelist_uuid"),
+            client_mutation_id=kwargs.get("client_mutation_id")), info)
+
+    def resolve_medical_items_str(self, info, **kwargs):
+        items = selectors.items_matching(kwargs.get("str"), kwargs.get("date"), kwargs.get("pricelist_uuid"))
+        return with_requested_relations(items, info)
+
+    def resolve_medical_services(self, info, **kwargs):
+        return with_requested_relations(selectors.services(
+            show_history=bool(kwargs.get("show_history")), pricelist_uuid=kwargs.get("pricelist_uuid"),
+            client_mutation_id=kwargs.get("client_mutation_id")), info)
+
+    def resolve_medical_services_str(self, info, **kwargs):
+        return with_requested_relations(
+            selectors.services_matching(kwargs.get("str"), kwargs.get("date"), kwargs.get("pricelist_uuid")),
+            info)
+
+    def resolve_diagnoses(self, info, **kwargs):
+        return selectors.diagnoses()
+
+    def resolve_diagnoses_str(self, info, **kwargs):
+        return selectors.diagnoses_matching(kwargs.get("str"))
+
+    def resolve_validate_item_code(self, info, item_code):
+        return selectors.item_code_is_free(item_code)
+
+    def resolve_validate_service_code(self, info, service_code):
+        return selectors.service_code_is_free(service_code)

@@ -1,0 +1,341 @@
+"""Every write of the medical module: items and services (diagnoses come with a register import).
+
+Plain Python, one transaction each. Codes are unique among current rows; an update keeps the old state
+as a history row; a delete is soft. Another module may refuse the deletion of an item or service it
+still uses, through the hooks `ITEM_DELETING` / `SERVICE_DELETING` (raise a ServiceError).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from openimis.core import hooks
+from openimis.core.errors import NotFound, ValidationFailed
+from openimis.medical import selectors
+from openimis.medical.models import (
+    ADULT,
+    CARE_TYPES,
+    CODE_MAX_LENGTH,
+    FEMALE,
+    ITEM_TYPES,
+    MALE,
+    MINOR,
+    SERVICE_CATEGORIES,
+    SERVICE_LEVELS,
+    SERVICE_TYPES,
+    Item,
+    ItemMutation,
+    Service,
+    ServiceItem,
+    ServiceMutation,
+    ServicePackageType,
+    ServiceService,
+)
+
+ITEM_DELETING = "medical.item_deleting"  # (actor, item) inside the transaction, before the soft delete
+SERVICE_DELETING = "medical.service_deleting"  # (actor, service)
+
+PATIENT_CATEGORY_BITS = {"MALE": MALE, "FEMALE": FEMALE, "ADULT": ADULT, "MINOR": MINOR}
+TRUE_TEXTS = {"1", "true", "t", "yes", "y"}
+FALSE_TEXTS = {"0", "false", "f", "no", "n", ""}
+
+
+def audit_id(actor) -> int:
+    return (getattr(actor, "id_for_audit", None) if actor else None) or 0
+
+
+# --- parsing -------------------------------------------------------------------------------
+
+def _text(data: dict, key: str, label: str, max_length: int, required: bool = False) -> str | None:
+    value = data.get(key)
+    value = str(value).strip() if value is not None else ""
+    if not value:
+        if required:
+            raise ValidationFailed(f"{label} is mandatory")
+        return None
+    if len(value) > max_length:
+        raise ValidationFailed(f"{label} is longer than {max_length} characters", value)
+    return value
+
+
+def _choice(data: dict, key: str, label: str, choices, required: bool = True) -> str | None:
+    value = _text(data, key, label, 1, required)
+    if value is not None and value not in choices:
+        raise ValidationFailed(f"{label} must be one of {', '.join(choices)}", value)
+    return value
+
+
+def _decimal(data: dict, key: str, label: str, required: bool = False,
+             allow_negative: bool = False) -> Decimal | None:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise ValidationFailed(f"{label} is mandatory")
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(f"{label} is not a number", str(value)) from None
+    if not number.is_finite():
+        raise ValidationFailed(f"{label} is not a number", str(value))
+    if number < 0 and not allow_negative:
+        raise ValidationFailed(f"{label} cannot be negative", str(value))
+    if abs(number) >= Decimal(10) ** 16:
+        raise ValidationFailed(f"{label} is too large", str(value))
+    return number.quantize(Decimal("0.01"))
+
+
+def decimal_value(data: dict, key: str, label: str) -> Decimal | None:
+    """A non-negative amount with two decimals (None when absent); for the modules that price items."""
+    return _decimal(data, key, label)
+
+
+def _whole_number(data: dict, key: str, label: str) -> int | None:
+    number = _decimal(data, key, label)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise ValidationFailed(f"{label} must be a whole number", str(data.get(key)))
+    return int(number)
+
+
+def patient_category(data: dict) -> int:
+    """The mask from `patientCategory` (an int) or `patientCategories` (names, OR-ed): one is required.
+    A mask must allow at least one gender and one age group."""
+    mask = data.get("patient_category")
+    names = data.get("patient_categories")
+    if mask is None and not names:
+        raise ValidationFailed("patientCategory or patientCategories is mandatory")
+    if mask is None:
+        mask = 0
+        for name in names:
+            key = str(getattr(name, "name", name)).upper()
+            if key not in PATIENT_CATEGORY_BITS:
+                raise ValidationFailed(f"Unknown patient category: {key}")
+            mask |= PATIENT_CATEGORY_BITS[key]
+    try:
+        mask = int(mask)
+    except (TypeError, ValueError):
+        raise ValidationFailed("patientCategory must be a number", str(mask)) from None
+    if mask < 0 or mask > (MALE | FEMALE | ADULT | MINOR):
+        raise ValidationFailed("patientCategory must combine 1 (male), 2 (female), 4 (adult), 8 (minor)",
+                               str(mask))
+    if not mask & (MALE | FEMALE) or not mask & (ADULT | MINOR):
+        raise ValidationFailed("patientCategory must allow at least one gender and one age group", str(mask))
+    return mask
+
+
+def _boolean(value, label: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text in TRUE_TEXTS:
+        return True
+    if text in FALSE_TEXTS:
+        return False
+    raise ValidationFailed(f"{label} must be 0 or 1", str(value))
+
+
+def _common_fields(data: dict) -> dict:
+    return {
+        "code": _text(data, "code", "code", CODE_MAX_LENGTH, required=True),
+        "name": _text(data, "name", "name", 100, required=True),
+        "care_type": _choice(data, "care_type", "careType", CARE_TYPES),
+        "price": _decimal(data, "price", "price", required=True),
+        "maximum_amount": _decimal(data, "maximum_amount", "maximumAmount"),
+        "frequency": _whole_number(data, "frequency", "frequency"),
+        "patient_category": patient_category(data),
+    }
+
+
+def item_fields(data: dict) -> dict:
+    return {
+        **_common_fields(data),
+        "type": _choice(data, "type", "type", ITEM_TYPES),
+        "package": _text(data, "package", "package", 255),
+        "quantity": _decimal(data, "quantity", "quantity"),
+    }
+
+
+def service_fields(data: dict) -> dict:
+    packagetype = _text(data, "packagetype", "packagetype", 1) or ServicePackageType.SIMPLE
+    if packagetype not in ServicePackageType.values:
+        raise ValidationFailed(f"packagetype must be one of {', '.join(ServicePackageType.values)}",
+                               packagetype)
+    return {
+        **_common_fields(data),
+        "type": _choice(data, "type", "type", SERVICE_TYPES),
+        "level": _choice(data, "level", "level", SERVICE_LEVELS),
+        "category": _choice(data, "category", "category", SERVICE_CATEGORIES, required=False),
+        "packagetype": packagetype,
+        "manual_price": _boolean(data.get("manual_price"), "manualPrice"),
+    }
+
+
+# --- items ---------------------------------------------------------------------------------
+
+def _check_item_code(code: str, exclude_uuid: str | None = None) -> None:
+    if not selectors.item_code_is_free(code, exclude_uuid):
+        raise ValidationFailed(f"Item code {code} already exists", code)
+
+
+def _current_item(data: dict) -> Item:
+    uuid, item_id = data.get("uuid"), data.get("id")
+    if not uuid and not item_id:
+        raise ValidationFailed("uuid is mandatory")
+    queryset = Item.objects.filter(uuid=str(uuid)) if uuid else Item.objects.filter(id=item_id)
+    item = queryset.select_for_update().order_by("-validity_to").first()
+    if item is None:
+        raise NotFound("Item not found", str(uuid or item_id))
+    if not item.is_current:
+        raise ValidationFailed("cannot update historical data", str(uuid or item_id))
+    return item
+
+
+@transaction.atomic
+def create_item(actor, data: dict, mutation_log=None) -> Item:
+    fields = item_fields(data)
+    _check_item_code(fields["code"])
+    item = Item(**fields, audit_user_id=audit_id(actor))
+    if data.get("uuid"):
+        if Item.objects.filter(uuid=str(data["uuid"])).exists():
+            raise ValidationFailed("An item with this uuid already exists", str(data["uuid"]))
+        item.uuid = str(data["uuid"])
+    item.save()
+    if mutation_log is not None:
+        ItemMutation.objects.create(item=item, mutation=mutation_log)
+    return item
+
+
+@transaction.atomic
+def update_item(actor, data: dict, mutation_log=None) -> Item:
+    item = _current_item(data)
+    fields = item_fields(data)
+    _check_item_code(fields["code"], exclude_uuid=item.uuid)
+    item.save_history()
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.audit_user_id = audit_id(actor)
+    item.save()
+    if mutation_log is not None:
+        ItemMutation.objects.create(item=item, mutation=mutation_log)
+    return item
+
+
+@transaction.atomic
+def delete_item(actor, uuid: str, mutation_log=None) -> Item:
+    item = Item.objects.current().select_for_update().filter(uuid=str(uuid)).first()
+    if item is None:
+        raise NotFound("Item not found", str(uuid))
+    hooks.call(ITEM_DELETING, actor, item)
+    item.delete_history(audit_user_id=audit_id(actor))
+    if mutation_log is not None:
+        ItemMutation.objects.create(item=item, mutation=mutation_log)
+    return item
+
+
+# --- services ------------------------------------------------------------------------------
+
+def _check_service_code(code: str, exclude_uuid: str | None = None) -> None:
+    if not selectors.service_code_is_free(code, exclude_uuid):
+        raise ValidationFailed(f"Service code {code} already exists", code)
+
+
+def _current_service(data: dict) -> Service:
+    uuid, service_id = data.get("uuid"), data.get("id")
+    if not uuid and not service_id:
+        raise ValidationFailed("uuid is mandatory")
+    queryset = Service.objects.filter(uuid=str(uuid)) if uuid else Service.objects.filter(id=service_id)
+    service = queryset.select_for_update().order_by("-validity_to").first()
+    if service is None:
+        raise NotFound("Service not found", str(uuid or service_id))
+    if not service.is_current:
+        raise ValidationFailed("cannot update historical data", str(uuid or service_id))
+    return service
+
+
+def _package_lines(data: dict, packagetype: str, service: Service | None) -> tuple[list, list]:
+    """The contained items and services of a package (ignored for a simple service)."""
+    item_lines, service_lines = data.get("items") or [], data.get("services") or []
+    if packagetype == ServicePackageType.SIMPLE:
+        return [], []
+    items, services = [], []
+    for line in item_lines:
+        item = selectors.current_item(line.get("item_id"))
+        if item is None:
+            raise ValidationFailed("Unknown item in the package", str(line.get("item_id")))
+        items.append((item, line))
+    for line in service_lines:
+        contained = selectors.current_service(line.get("service_id"))
+        if contained is None:
+            raise ValidationFailed("Unknown service in the package", str(line.get("service_id")))
+        if service is not None and contained.pk == service.pk:
+            raise ValidationFailed("A package cannot contain itself", contained.code)
+        services.append((contained, line))
+    return items, services
+
+
+def _line_values(line: dict) -> dict:
+    return {"qty_provided": _whole_number(line, "qty_provided", "qtyProvided"),
+            "price_asked": _decimal(line, "price_asked", "priceAsked"),
+            "status": _boolean(line.get("status", 1), "status")}
+
+
+def _save_package(service: Service, items: list, services: list) -> None:
+    ServiceItem.objects.bulk_create(ServiceItem(parent=service, item=item, **_line_values(line))
+                                    for item, line in items)
+    ServiceService.objects.bulk_create(ServiceService(parent=service, service=contained, **_line_values(line))
+                                       for contained, line in services)
+
+
+@transaction.atomic
+def create_service(actor, data: dict, mutation_log=None) -> Service:
+    fields = service_fields(data)
+    _check_service_code(fields["code"])
+    items, services = _package_lines(data, fields["packagetype"], None)
+    service = Service(**fields, audit_user_id=audit_id(actor))
+    if data.get("uuid"):
+        if Service.objects.filter(uuid=str(data["uuid"])).exists():
+            raise ValidationFailed("A service with this uuid already exists", str(data["uuid"]))
+        service.uuid = str(data["uuid"])
+    service.save()
+    _save_package(service, items, services)
+    if mutation_log is not None:
+        ServiceMutation.objects.create(service=service, mutation=mutation_log)
+    return service
+
+
+@transaction.atomic
+def update_service(actor, data: dict, mutation_log=None) -> Service:
+    service = _current_service(data)
+    fields = service_fields(data)
+    _check_service_code(fields["code"], exclude_uuid=service.uuid)
+    items, services = _package_lines(data, fields["packagetype"], service)
+    history = service.save_history()
+    # the history row keeps the composition it had; the current row gets the new one
+    ServiceItem.objects.filter(parent=service).update(parent=history)
+    ServiceService.objects.filter(parent=service).update(parent=history)
+    for name, value in fields.items():
+        setattr(service, name, value)
+    service.audit_user_id = audit_id(actor)
+    service.save()
+    _save_package(service, items, services)
+    if mutation_log is not None:
+        ServiceMutation.objects.create(service=service, mutation=mutation_log)
+    return service
+
+
+@transaction.atomic
+def delete_service(actor, uuid: str, mutation_log=None) -> Service:
+    service = Service.objects.current().select_for_update().filter(uuid=str(uuid)).first()
+    if service is None:
+        raise NotFound("Service not found", str(uuid))
+    hooks.call(SERVICE_DELETING, actor, service)
+    service.delete_history(audit_user_id=audit_id(actor))
+    if mutation_log is not None:
+        ServiceMutation.objects.create(service=service, mutation=mutation_log)
+    return service

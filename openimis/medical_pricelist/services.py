@@ -1,0 +1,186 @@
+"""Every write of the price-list module: item and service price lists and their lines.
+
+One transaction each. Names are unique among the current lists of a kind; an update keeps the old state
+of the list as a history row (its lines stay with the current list: a removed line is closed, a changed
+overriding price keeps the old line as history); a delete is soft and closes the lines. A list still
+assigned to a current health facility cannot be deleted, nor can an item or service that is on a current
+list (hooks of the medical module).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from openimis.core.errors import NotFound, ValidationFailed
+from openimis.location import selectors as location_selectors
+from openimis.medical import selectors as medical_selectors
+from openimis.medical.services import decimal_value
+from openimis.medical_pricelist import selectors
+from openimis.medical_pricelist.models import ItemsPricelistMutation, ServicesPricelistMutation
+
+LABELS = {"services": ("Services price list", "service"), "items": ("Items price list", "item")}
+MUTATION_LINKS = {"services": (ServicesPricelistMutation, "services_pricelist"),
+                  "items": (ItemsPricelistMutation, "items_pricelist")}
+LIST_LOCATION_TYPES = ("R", "D")
+
+
+def audit_id(actor) -> int:
+    return (getattr(actor, "id_for_audit", None) if actor else None) or 0
+
+
+def _date(value) -> datetime.date:
+    if value in (None, ""):
+        raise ValidationFailed("pricelistDate is mandatory")
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValidationFailed("pricelistDate is not a date", str(value)) from None
+
+
+def _fields(kind: str, data: dict, exclude_uuid: str | None = None) -> dict:
+    label = LABELS[kind][0]
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ValidationFailed("name is mandatory")
+    if len(name) > 100:
+        raise ValidationFailed("name is longer than 100 characters", name)
+    if not selectors.pricelist_name_is_free(kind, name, exclude_uuid):
+        raise ValidationFailed(f"{label} name {name} already exists", name)
+    location = None
+    if data.get("location_id"):
+        location = location_selectors.current_locations().filter(uuid=str(data["location_id"])).first()
+        if location is None:
+            raise ValidationFailed("Unknown location", str(data["location_id"]))
+        if location.type not in LIST_LOCATION_TYPES:
+            raise ValidationFailed("A price list belongs to a region or a district", location.code)
+    return {"name": name, "pricelist_date": _date(data.get("pricelist_date")), "location": location}
+
+
+def _medical_objects(kind: str, uuids) -> dict:
+    uuids = [str(uuid) for uuid in uuids or []]
+    found = (medical_selectors.current_services_by_uuid(uuids) if kind == "services"
+             else medical_selectors.current_items_by_uuid(uuids))
+    missing = [uuid for uuid in uuids if uuid not in found]
+    if missing:
+        raise ValidationFailed(f"Unknown {LABELS[kind][1]}: {', '.join(missing)}")
+    return found
+
+
+def _apply_details(kind: str, actor, pricelist, data: dict) -> None:
+    medical = selectors.DETAIL_MEDICAL_FIELD[kind]
+    list_field = selectors.DETAIL_LIST_FIELD[kind]
+    detail_model = selectors.DETAIL_MODELS[kind]
+    added = _medical_objects(kind, data.get("added_details"))
+    removed = _medical_objects(kind, data.get("removed_details"))
+    overrules = data.get("price_overrules") or []
+    prices = {}
+    for overrule in overrules:
+        uuid = str(overrule.get("uuid") or "")
+        prices[uuid] = decimal_value(overrule, "price", "price")
+    overruled = _medical_objects(kind, prices.keys())
+    both = set(added) & set(removed)
+    if both:
+        raise ValidationFailed(f"A {LABELS[kind][1]} cannot be added and removed at once",
+                               ", ".join(sorted(both)))
+
+    details = {getattr(detail, f"{medical}_id"): detail
+               for detail in selectors.current_details(kind, pricelist).select_for_update()}
+    now = timezone.now()
+    for obj in removed.values():
+        detail = details.pop(obj.pk, None)
+        if detail is not None:
+            detail.validity_to = now
+            detail.audit_user_id = audit_id(actor)
+            detail.save(update_fields=["validity_to", "audit_user_id"])
+    for uuid, obj in added.items():
+        if obj.pk not in details:
+            details[obj.pk] = detail_model.objects.create(**{list_field: pricelist, medical: obj},
+                                                          price_overrule=prices.get(uuid),
+                                                          audit_user_id=audit_id(actor))
+    for uuid, obj in overruled.items():
+        detail = details.get(obj.pk)
+        if detail is None:
+            raise ValidationFailed(f"The {LABELS[kind][1]} {obj.code} is not on the price list", uuid)
+        if detail.price_overrule != prices[uuid]:
+            detail.save_history()
+            detail.price_overrule = prices[uuid]
+            detail.audit_user_id = audit_id(actor)
+            detail.save()
+
+
+def _link(kind: str, pricelist, mutation_log) -> None:
+    if mutation_log is not None:
+        model, field = MUTATION_LINKS[kind]
+        model.objects.create(**{field: pricelist}, mutation=mutation_log)
+
+
+@transaction.atomic
+def create_pricelist(kind: str, actor, data: dict, mutation_log=None):
+    fields = _fields(kind, data)
+    pricelist = selectors.PRICELIST_MODELS[kind].objects.create(**fields, audit_user_id=audit_id(actor))
+    _apply_details(kind, actor, pricelist, data)
+    _link(kind, pricelist, mutation_log)
+    return pricelist
+
+
+def _current_pricelist(kind: str, uuid):
+    if not uuid:
+        raise ValidationFailed("uuid is mandatory")
+    pricelist = (selectors.PRICELIST_MODELS[kind].objects.select_for_update().filter(uuid=str(uuid))
+                 .order_by("-validity_to").first())
+    if pricelist is None:
+        raise NotFound(f"{LABELS[kind][0]} not found", str(uuid))
+    if not pricelist.is_current:
+        raise ValidationFailed("cannot update historical data", str(uuid))
+    return pricelist
+
+
+@transaction.atomic
+def update_pricelist(kind: str, actor, data: dict, mutation_log=None):
+    pricelist = _current_pricelist(kind, data.get("uuid"))
+    fields = _fields(kind, data, exclude_uuid=pricelist.uuid)
+    pricelist.save_history()
+    for name, value in fields.items():
+        setattr(pricelist, name, value)
+    pricelist.audit_user_id = audit_id(actor)
+    pricelist.save()
+    _apply_details(kind, actor, pricelist, data)
+    _link(kind, pricelist, mutation_log)
+    return pricelist
+
+
+@transaction.atomic
+def delete_pricelist(kind: str, actor, uuid, mutation_log=None):
+    pricelist = _current_pricelist(kind, uuid)
+    facility_field = f"{kind}_pricelist"
+    facilities = list(location_selectors.current_health_facilities()
+                      .filter(**{facility_field: pricelist}).values_list("code", flat=True))
+    if facilities:
+        raise ValidationFailed(f"{LABELS[kind][0]} {pricelist.name} is used by the health facilities "
+                               f"{', '.join(sorted(facilities))}", str(uuid))
+    selectors.current_details(kind, pricelist).update(validity_to=timezone.now())
+    pricelist.delete_history(audit_user_id=audit_id(actor))
+    _link(kind, pricelist, mutation_log)
+    return pricelist
+
+
+# --- reactions to the medical module -------------------------------------------------------
+
+def _refuse_if_listed(kind: str, medical_object) -> None:
+    names = selectors.current_pricelists_holding(kind, medical_object)
+    if names:
+        raise ValidationFailed(f"The {LABELS[kind][1]} {medical_object.code} is on the price lists "
+                               f"{', '.join(sorted(names))}: remove it from them first", medical_object.uuid)
+
+
+def refuse_deleting_listed_item(actor, item) -> None:
+    _refuse_if_listed("items", item)
+
+
+def refuse_deleting_listed_service(actor, service) -> None:
+    _refuse_if_listed("services", service)
