@@ -5,6 +5,12 @@ unset), entries `{"name": ..., "pip": ...}`. A name is resolved, in order, to a 
 (`openimis.<name>`), a package that declares the entry point `openimis.modules` under that name, or an
 importable package of that name. A module that cannot be found, fails to import, or lacks a module it
 `requires` stops start-up with a `ModuleError` naming the module and the reason: never a silent skip.
+
+Swapping an implementation: every module has a logical name (its config's `module_name`). A module
+whose logical name is the one of a built-in replaces that built-in, which is then not installed: list it
+in `openimis.json` under the built-in's name with the entry point `openimis.modules` of that name (the
+entry point wins over the built-in), or under its own name. Two non-built-in entries claiming the same
+logical name stop start-up with a `ModuleError` naming both. `requires` lists logical names.
 """
 
 from __future__ import annotations
@@ -112,13 +118,17 @@ def _entry_point_package(name: str) -> str | None:
     return None
 
 
+def is_built_in(entry: ModuleEntry) -> bool:
+    return entry.package in {f"openimis.{name}" for name in BUILT_IN_MODULES}
+
+
 def resolve(name: str, pip: str | None = None) -> ModuleEntry:
     candidates = []
+    from_entry_point = _entry_point_package(name)
+    if from_entry_point:  # an installed distribution that declares this name replaces a built-in
+        candidates.append(from_entry_point)
     if name in BUILT_IN_MODULES:
         candidates.append(f"openimis.{name}")
-    from_entry_point = _entry_point_package(name)
-    if from_entry_point:
-        candidates.append(from_entry_point)
     candidates.append(name)
     last_error: Exception | None = None
     for package in candidates:
@@ -148,10 +158,42 @@ def module_config_class(entry: ModuleEntry) -> type[OpenIMISModuleConfig]:
     raise ModuleError(f"module '{entry.name}': {entry.package}.apps defines no OpenIMISModuleConfig")
 
 
+def logical_name(entry: ModuleEntry) -> str:
+    config_class = module_config_class(entry)
+    return config_class.module_name or entry.name
+
+
+def _describe(entry: ModuleEntry) -> str:
+    return f"'{entry.name}' ({entry.package})"
+
+
+def apply_swaps(entries: list[ModuleEntry]) -> list[ModuleEntry]:
+    """One module per logical name: a non-built-in module replaces the built-in of the same logical
+    name (at the built-in's place in the list); two others claiming one name are an error."""
+    claims: dict[str, list[ModuleEntry]] = {}
+    for entry in entries:
+        claims.setdefault(logical_name(entry), []).append(entry)
+    kept: list[ModuleEntry] = []
+    placed: set[str] = set()
+    for entry in entries:
+        name = logical_name(entry)
+        if name in placed:
+            continue
+        claimants = claims[name]
+        replacements = [claimant for claimant in claimants if not is_built_in(claimant)]
+        if len(claimants) > 1 and len(replacements) != 1:
+            raise ModuleError(f"modules {' and '.join(_describe(c) for c in claimants)} claim the same "
+                              f"logical name '{name}': keep one of them in openimis.json")
+        kept.append(replacements[0] if len(claimants) > 1 else entry)
+        placed.add(name)
+    return kept
+
+
 def enabled_modules(conf_json: str | None, conf_text: str | None = None) -> list[ModuleEntry]:
-    """Resolve the enabled modules and check that every `requires` is met."""
+    """Resolve the enabled modules, apply the swaps and check that every `requires` is met."""
     entries = [resolve(item["name"], item.get("pip")) for item in read_module_list(conf_json, conf_text)]
-    names = {entry.name for entry in entries}
+    entries = apply_swaps(entries)
+    names = {logical_name(entry) for entry in entries}
     if "core" not in names:
         raise ModuleError("module 'core' is required and missing from openimis.json")
     for entry in entries:

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "openimis.core.auth.middleware.JWTAuthenticationMiddleware",
+    "openimis.core.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
 ]
 

@@ -430,6 +430,6 @@ def test_change_user_language(gql, user_factory):
     assert User.objects.get(pk=user.pk).language_code == "fr"
     before = row_counts()
     mutate(gql, "changeUserLanguage", {"languageId": "xx"}, "bad-lang")
-    assert "Unknown language: xx" in error_text("bad-lang")
+    assert "Langue inconnue : xx" in error_text("bad-lang")  # the French user reads French
     assert row_counts() == before
     assert User.objects.get(pk=user.pk).language_code == "fr"

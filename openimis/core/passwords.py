@@ -6,6 +6,9 @@ import hashlib
 import hmac
 import secrets
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from openimis.core.errors import ValidationFailed
 
 DEFAULT_POLICY = {
@@ -36,22 +39,23 @@ def policy_violations(password: str, policy: dict | None = None) -> list[str]:
     policy = {**DEFAULT_POLICY, **(policy or {})}
     problems = []
     if len(password) < policy["min_length"]:
-        problems.append(f"at least {policy['min_length']} characters")
+        problems.append(_("at least %(count)s characters") % {"count": policy["min_length"]})
     counts = {
         "uppercase": sum(c.isupper() for c in password),
         "lowercase": sum(c.islower() for c in password),
         "digits": sum(c.isdigit() for c in password),
         "symbols": sum(not c.isalnum() for c in password),
     }
-    for key, label in (("uppercase", "upper-case letters"), ("lowercase", "lower-case letters"),
-                       ("digits", "digits"), ("symbols", "symbols")):
+    for key, label in (("uppercase", gettext_noop("upper-case letters")),
+                       ("lowercase", gettext_noop("lower-case letters")),
+                       ("digits", gettext_noop("digits")), ("symbols", gettext_noop("symbols"))):
         if counts[key] < policy[key]:
-            problems.append(f"at least {policy[key]} {label}")
+            problems.append(_("at least %(count)s %(kind)s") % {"count": policy[key], "kind": _(label)})
     return problems
 
 
 def check_policy(password: str, policy: dict | None = None) -> None:
     problems = policy_violations(password, policy)
     if problems:
-        raise ValidationFailed("The password does not follow the password policy",
-                               "needs " + ", ".join(problems))
+        raise ValidationFailed(_("The password does not follow the password policy"),
+                               _("needs %(problems)s") % {"problems": ", ".join(problems)})

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from openimis.core import hooks, passwords, selectors
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -46,7 +48,7 @@ def as_date(value) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise ValidationFailed(f"Invalid date: {value}") from None
+        raise ValidationFailed(_("Invalid date: %(value)s") % {"value": value}) from None
 
 
 def as_datetime(value) -> datetime.datetime | None:
@@ -57,16 +59,17 @@ def as_datetime(value) -> datetime.datetime | None:
     try:
         parsed = datetime.datetime.fromisoformat(str(value))
     except ValueError:
-        raise ValidationFailed(f"Invalid date and time: {value}") from None
+        raise ValidationFailed(_("Invalid date and time: %(value)s") % {"value": value}) from None
     return parsed if parsed.tzinfo else timezone.make_aware(parsed, datetime.UTC)
 
 
 def required_text(data: dict, key: str, label: str, max_length: int) -> str:
     value = (data.get(key) or "").strip()
     if not value:
-        raise ValidationFailed(f"{label} is mandatory")
+        raise ValidationFailed(_("%(label)s is mandatory") % {"label": _(label)})
     if len(value) > max_length:
-        raise ValidationFailed(f"{label} is longer than {max_length} characters")
+        raise ValidationFailed(_("%(label)s is longer than %(length)s characters")
+                               % {"label": _(label), "length": max_length})
     return value
 
 
@@ -113,9 +116,9 @@ def _user_types(data: dict) -> set[str]:
     types = {str(getattr(value, "name", value)).upper() for value in (data.get("user_types") or [])}
     unknown = types - USER_TYPES
     if unknown:
-        raise ValidationFailed(f"Unknown user type: {', '.join(sorted(unknown))}")
+        raise ValidationFailed(_("Unknown user type: %(types)s") % {"types": ", ".join(sorted(unknown))})
     if not types:
-        raise ValidationFailed("userTypes is mandatory")
+        raise ValidationFailed(_("userTypes is mandatory"))
     return types
 
 
@@ -123,7 +126,7 @@ def _language(code: str | None) -> Language:
     code = code or "en"
     language = Language.objects.filter(code=code).first()
     if language is None:
-        raise ValidationFailed(f"Unknown language: {code}")
+        raise ValidationFailed(_("Unknown language: %(code)s") % {"code": code})
     return language
 
 
@@ -136,7 +139,7 @@ def _guard_administrator(actor: User | None, target: User) -> None:
     """Only an IMIS administrator may change an IMIS administrator (else a user editor could take
     over the administrator's account)."""
     if not _is_admin_actor(actor) and target.is_imis_admin:
-        raise PermissionDenied("Only an IMIS administrator can change an IMIS administrator")
+        raise PermissionDenied(_("Only an IMIS administrator can change an IMIS administrator"))
 
 
 def _set_roles(actor: User | None, i_user: InteractiveUser, role_ids: Iterable[int]) -> None:
@@ -144,13 +147,14 @@ def _set_roles(actor: User | None, i_user: InteractiveUser, role_ids: Iterable[i
     found = dict(Role.objects.current().filter(id__in=wanted).values_list("id", "is_system"))
     missing = wanted - set(found)
     if missing:
-        raise ValidationFailed(f"Unknown role: {', '.join(str(m) for m in sorted(missing))}")
+        raise ValidationFailed(_("Unknown role: %(roles)s")
+                               % {"roles": ", ".join(str(m) for m in sorted(missing))})
     now = timezone.now()
     current = UserRole.objects.current().filter(user=i_user)
     kept = set(current.filter(role_id__in=wanted).values_list("role_id", flat=True))
     granted_admin = any(found[role_id] & IMIS_ADMIN_SYSTEM_ROLE for role_id in wanted - kept)
     if granted_admin and not _is_admin_actor(actor):
-        raise PermissionDenied("Only an IMIS administrator can grant the IMIS Administrator role")
+        raise PermissionDenied(_("Only an IMIS administrator can grant the IMIS Administrator role"))
     current.exclude(role_id__in=wanted).update(validity_to=now)
     UserRole.objects.bulk_create(
         UserRole(user=i_user, role_id=role_id, audit_user_id=audit_id(actor)) for role_id in wanted - kept)
@@ -158,8 +162,8 @@ def _set_roles(actor: User | None, i_user: InteractiveUser, role_ids: Iterable[i
 
 def _fill_interactive_user(i_user: InteractiveUser, data: dict, username: str) -> None:
     i_user.login_name = username
-    i_user.last_name = required_text(data, "last_name", "Last name", 100)
-    i_user.other_names = required_text(data, "other_names", "Other names", 100)
+    i_user.last_name = required_text(data, "last_name", gettext_noop("Last name"), 100)
+    i_user.other_names = required_text(data, "other_names", gettext_noop("Other names"), 100)
     i_user.phone = data.get("phone") or None
     i_user.email = data.get("email") or None
     i_user.language = _language(data.get("language"))
@@ -172,14 +176,14 @@ def _substitution_officer_id(officer: Officer, substitute_id) -> int | None:
     substitute_id = int(substitute_id)
     exists = Officer.objects.current().filter(id=substitute_id).exclude(id=officer.pk).exists()
     if not exists:
-        raise ValidationFailed(f"Unknown substitution officer: {substitute_id}")
+        raise ValidationFailed(_("Unknown substitution officer: %(id)s") % {"id": substitute_id})
     return substitute_id
 
 
 def _fill_officer(officer: Officer, data: dict, username: str) -> None:
     officer.code = username
-    officer.last_name = required_text(data, "last_name", "Last name", 100)
-    officer.other_names = required_text(data, "other_names", "Other names", 100)
+    officer.last_name = required_text(data, "last_name", gettext_noop("Last name"), 100)
+    officer.other_names = required_text(data, "other_names", gettext_noop("Other names"), 100)
     officer.phone = data.get("phone") or None
     officer.email = data.get("email") or None
     officer.dob = as_date(data.get("birth_date"))
@@ -193,21 +197,21 @@ def _fill_officer(officer: Officer, data: dict, username: str) -> None:
 
 def _validate_user_input(data: dict, user: User | None) -> tuple[str, set[str]]:
     """Checks that need no write, so that a refused mutation fails before touching any table."""
-    username = required_text(data, "username", "Username", 50)
+    username = required_text(data, "username", gettext_noop("Username"), 50)
     if not selectors.username_is_free(username, except_user_id=user.id if user else None):
-        raise ValidationFailed(f"Username {username} is already taken")
+        raise ValidationFailed(_("Username %(username)s is already taken") % {"username": username})
     email = data.get("email")
     if email and not selectors.email_is_free(email, user.i_user_id if user else None):
-        raise ValidationFailed(f"E-mail {email} is already used by another user")
+        raise ValidationFailed(_("E-mail %(email)s is already used by another user") % {"email": email})
     if data.get("password"):
         passwords.check_policy(data["password"])
     types = _user_types(data)
     if "TECHNICAL" in types:
-        raise ValidationFailed("User type TECHNICAL is not supported")
+        raise ValidationFailed(_("User type TECHNICAL is not supported"))
     for other_type in types - {"INTERACTIVE", "OFFICER"}:
         if not hooks.handlers(hooks.USER_TYPE_SAVED):
-            raise ValidationFailed(f"User type {other_type} needs a module that is not enabled",
-                                   f"no enabled module saves users of type {other_type}")
+            message = _("User type %(type)s needs a module that is not enabled") % {"type": other_type}
+            raise ValidationFailed(message, f"no enabled module saves users of type {other_type}")
     return username, types
 
 
@@ -254,14 +258,14 @@ def _find_user(user_uuid) -> User:
     user = (selectors.current_users().select_related("i_user", "officer", "claim_admin")
             .filter(id=user_uuid).first())
     if user is None:
-        raise NotFound("User not found", str(user_uuid))
+        raise NotFound(_("User not found"), str(user_uuid))
     return user
 
 
 @transaction.atomic
 def update_user(actor: User | None, data: dict) -> User:
     if not data.get("uuid"):
-        raise ValidationFailed("uuid is mandatory to update a user")
+        raise ValidationFailed(_("uuid is mandatory to update a user"))
     user = _find_user(data["uuid"])
     _guard_administrator(actor, user)
     username, types = _validate_user_input(data, user)
@@ -279,7 +283,7 @@ def update_user(actor: User | None, data: dict) -> User:
 def delete_user(actor: User | None, user_uuid) -> User:
     user = _find_user(user_uuid)
     if actor is not None and user.pk == actor.pk:
-        raise ValidationFailed("You cannot delete yourself")
+        raise ValidationFailed(_("You cannot delete yourself"))
     _guard_administrator(actor, user)
     now = timezone.now()
     if user.i_user_id:
@@ -300,7 +304,7 @@ def _role_system_value(data: dict) -> int:
         return 0
     system_role_id = data.get("system_role_id")
     if system_role_id not in SYSTEM_ROLES:
-        raise ValidationFailed("A system role needs a known systemRoleId")
+        raise ValidationFailed(_("A system role needs a known systemRoleId"))
     return int(system_role_id)
 
 
@@ -315,13 +319,13 @@ def _set_role_rights(actor: User | None, role: Role, right_ids: Iterable[int]) -
 
 
 def _fill_role(actor: User | None, role: Role, data: dict) -> None:
-    role.name = required_text(data, "name", "Role name", 50)
+    role.name = required_text(data, "name", gettext_noop("Role name"), 50)
     if not selectors.role_name_is_free(role.name, except_role_id=role.pk):
-        raise ValidationFailed(f"Role name {role.name} is already used")
+        raise ValidationFailed(_("Role name %(name)s is already used") % {"name": role.name})
     role.alt_language = data.get("alt_language") or None
     role.is_system = _role_system_value(data)
     if role.is_system & IMIS_ADMIN_SYSTEM_ROLE and not _is_admin_actor(actor):
-        raise PermissionDenied("Only an IMIS administrator can create an IMIS Administrator role")
+        raise PermissionDenied(_("Only an IMIS administrator can create an IMIS Administrator role"))
     role.is_blocked = bool(data.get("is_blocked"))
 
 
@@ -337,7 +341,7 @@ def create_role(actor: User | None, data: dict) -> Role:
 def _find_role(role_uuid) -> Role:
     role = Role.objects.current().filter(uuid=role_uuid).first() if role_uuid else None
     if role is None:
-        raise NotFound("Role not found", str(role_uuid))
+        raise NotFound(_("Role not found"), str(role_uuid))
     return role
 
 
@@ -345,7 +349,7 @@ def _find_role(role_uuid) -> Role:
 def update_role(actor: User | None, data: dict) -> Role:
     role = _find_role(data.get("uuid"))
     if role.is_system:
-        raise ValidationFailed("A system role cannot be changed")
+        raise ValidationFailed(_("A system role cannot be changed"))
     _fill_role(actor, role, data)
     role.save_history(audit_id(actor))
     role.save()
@@ -370,9 +374,9 @@ def duplicate_role(actor: User | None, data: dict) -> Role:
 def delete_role(actor: User | None, role_uuid) -> Role:
     role = _find_role(role_uuid)
     if role.is_system:
-        raise ValidationFailed("A system role cannot be deleted")
+        raise ValidationFailed(_("A system role cannot be deleted"))
     if UserRole.objects.current().filter(role=role, user__validity_to__isnull=True).exists():
-        raise ValidationFailed(f"Role {role.name} is assigned to users")
+        raise ValidationFailed(_("Role %(name)s is assigned to users") % {"name": role.name})
     role.delete_history(audit_id(actor))
     RoleRight.objects.current().filter(role=role).update(validity_to=role.validity_to)
     return role
@@ -387,12 +391,12 @@ def change_password(actor: User, username: str | None, old_password: str | None,
             raise PermissionDenied()
         target = selectors.find_login_user(username)
         if target is None:
-            raise NotFound("User not found", username)
+            raise NotFound(_("User not found"), username)
         _guard_administrator(actor, target)
     else:
         target = actor
         if authenticate(actor.username, old_password or "") is None:
-            raise ValidationFailed("The old password is wrong")
+            raise ValidationFailed(_("The old password is wrong"))
     passwords.check_policy(new_password)
     target.set_password(new_password)
     target.save(update_fields=["password"])
@@ -425,7 +429,7 @@ def set_password_with_token(username: str, token: str, new_password: str) -> Non
              and hmac.compare_digest(i_user.password_reset_token, _token_digest(token or ""))
              and i_user.password_reset_expires and i_user.password_reset_expires > timezone.now())
     if not valid:
-        raise ValidationFailed("Invalid or expired token")
+        raise ValidationFailed(_("Invalid or expired token"))
     passwords.check_policy(new_password)
     user.set_password(new_password)
     user.save(update_fields=["password"])
@@ -436,7 +440,7 @@ def set_password_with_token(username: str, token: str, new_password: str) -> Non
 @transaction.atomic
 def change_user_language(actor: User, language_code: str) -> None:
     if not actor.i_user_id:
-        raise ValidationFailed("Only interactive users have a language")
+        raise ValidationFailed(_("Only interactive users have a language"))
     InteractiveUser.objects.filter(pk=actor.i_user_id).update(language=_language(language_code))
 
 

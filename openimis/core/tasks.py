@@ -10,6 +10,8 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from openimis.core.errors import ServiceError
 
@@ -57,15 +59,40 @@ def execute_mutation(name: str, log_id, user_id, data: dict) -> int:
     log = MutationLog.objects.get(id=log_id)
     user = User.all_objects.select_related("i_user").get(pk=user_id) if user_id else None
     mutation_class = _mutations[name]
-    try:
-        with transaction.atomic():
-            mutation_class.perform(user, data, log)
-        log.status, log.error = MutationLog.SUCCESS, None
-    except ServiceError as error:
-        log.status, log.error = MutationLog.ERROR, json.dumps(error.as_dicts())
-    except Exception as error:  # unexpected: keep the message generic, the detail for support
-        logger.exception("mutation %s failed", name)
-        log.status = MutationLog.ERROR
-        log.error = json.dumps([{"message": f"An unexpected error occurred in {name}", "detail": str(error)}])
+    # the error messages of the log are in the language of the user who sent the mutation
+    with translation.override(user_language(user)):
+        try:
+            with transaction.atomic():
+                mutation_class.perform(user, data, log)
+            log.status, log.error = MutationLog.SUCCESS, None
+        except ServiceError as error:
+            log.status, log.error = MutationLog.ERROR, json.dumps(translated(error.as_dicts()))
+        except Exception as error:  # unexpected: keep the message generic, the detail for support
+            logger.exception("mutation %s failed", name)
+            log.status = MutationLog.ERROR
+            message = _("An unexpected error occurred in %(mutation)s") % {"mutation": name}
+            log.error = json.dumps([{"message": message, "detail": str(error)}])
     log.save(update_fields=["status", "error"])
     return log.status
+
+
+def translated(errors: list[dict]) -> list[dict]:
+    """A constant message raised by a service (`ValidationFailed("...")`) in the active language; a
+    message the service translated itself is left as it is."""
+    result = []
+    for error in errors:
+        error = dict(error)
+        if isinstance(error.get("message"), str) and error["message"]:
+            error["message"] = _(error["message"])
+        if isinstance(error.get("list"), list):
+            error["list"] = translated(error["list"])
+        result.append(error)
+    return result
+
+
+def user_language(user) -> str:
+    """The user's language when the site supports it; without a user (a public mutation) the language
+    already active (the request's); else the default (English)."""
+    code = user.language_code if user is not None else translation.get_language()
+    supported = {language for language, _name in settings.LANGUAGES}
+    return code if code in supported else settings.LANGUAGE_CODE

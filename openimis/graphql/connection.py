@@ -7,6 +7,7 @@ import re
 
 import graphene
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
 from graphene_django.filter import DjangoFilterConnectionField
 from graphql import GraphQLError
 
@@ -47,11 +48,11 @@ def order_field_path(model, name: str) -> str:
     current = model
     for part in path.split("__"):
         if current is None or part in SECRET_FIELDS:
-            raise GraphQLError(f"Cannot order by {name}: unknown field")
+            raise GraphQLError(_("Cannot order by %(name)s: unknown field") % {"name": name})
         try:
             field = current._meta.get_field(part)
         except FieldDoesNotExist:
-            raise GraphQLError(f"Cannot order by {name}: unknown field") from None
+            raise GraphQLError(_("Cannot order by %(name)s: unknown field") % {"name": name}) from None
         current = field.related_model  # None after a plain column: nothing may follow it
     return ("-" if descending else "") + path
 
@@ -83,7 +84,7 @@ class OpenIMISConnectionField(DjangoFilterConnectionField):
         for key in ("first", "last"):
             if args.get(key) is not None:
                 if args[key] < 0:
-                    raise GraphQLError(f"Argument {key} must be a non-negative integer")
+                    raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": key})
                 args[key] = min(args[key], MAX_PAGE_SIZE)
         if args.get("first") is None and args.get("last") is None:
             args["first"] = MAX_PAGE_SIZE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from graphql import GraphQLError, ValidationRule, specified_rules
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, OperationDefinitionNode
 
@@ -49,10 +50,12 @@ def limit_rules(max_depth: int, max_aliases: int) -> list[type[ValidationRule]]:
                     depth = _depth(definition, fragments, frozenset())
                     if depth > max_depth:
                         self.report_error(GraphQLError(
-                            f"Query is too deep: depth {depth} exceeds the limit of {max_depth}"))
+                            _("Query is too deep: depth %(depth)s exceeds the limit of %(limit)s")
+                            % {"depth": depth, "limit": max_depth}))
             aliases = sum(_aliases(definition) for definition in document.definitions)
             if aliases > max_aliases:
                 self.report_error(GraphQLError(
-                    f"Query has too many aliases: {aliases} exceeds the limit of {max_aliases}"))
+                    _("Query has too many aliases: %(aliases)s exceeds the limit of %(limit)s")
+                    % {"aliases": aliases, "limit": max_aliases}))
 
     return [*specified_rules, QueryLimits]

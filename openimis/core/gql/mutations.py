@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 
 from openimis.core import rights as core_rights
 from openimis.core import services
@@ -26,7 +27,8 @@ def run_for_each(uuids, action) -> None:
     if len(errors) == 1:
         raise ServiceErrors(errors[0]["list"])
     if errors:
-        raise ServiceErrors([{"message": f"{len(errors)} of {len(uuids)} failed", "detail": ""}] + errors)
+        message = _("%(failed)s of %(total)s failed") % {"failed": len(errors), "total": len(uuids)}
+        raise ServiceErrors([{"message": message, "detail": ""}] + errors)
 
 
 class UserInputFields:
