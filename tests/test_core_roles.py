@@ -159,7 +159,7 @@ def test_modules_permissions(admin_gql):
     assert "errors" not in result, result
     modules = {module["moduleName"]: {p["permsName"]: p["permsValue"] for p in module["permissions"]}
                for module in result["data"]["modulesPermissions"]["modulePermsList"]}
-    assert set(modules) == {"core"}  # the other modules declare their rights with their pages
+    assert "core" in modules  # the other modules declare their rights with their pages
     assert modules["core"]["gql_query_users_perms"] == 121701
     assert modules["core"]["gql_mutation_create_roles_perms"] == 122002
 

@@ -401,3 +401,12 @@ def test_list_query_count_does_not_grow_with_rows(name, admin_gql):
     assert large_rows >= small_rows + 9
     assert small_count == large_count, "\n".join(large_sql)
     assert large_count <= budget, f"{large_count} > {budget}:\n" + "\n".join(large_sql)
+
+
+def test_medical_rights_are_declared_for_the_menus(admin_gql):
+    result = admin_gql("{ modulesPermissions { modulePermsList { moduleName permissions { permsName "
+                       "permsValue } } } }")
+    modules = {module["moduleName"]: {p["permsName"]: p["permsValue"] for p in module["permissions"]}
+               for module in result["data"]["modulesPermissions"]["modulePermsList"]}
+    assert set(modules["medical"].values()) == {121401, 121402, 121403, 121404,
+                                                122101, 122102, 122103, 122104}

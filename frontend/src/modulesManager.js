@@ -74,6 +74,8 @@ export class ModulesManager {
   // Whether the server's controls hide a field: control `fe-<module>.<key>` (or `<key>` in the module's own
   // controls) with the hidden bit of its usage set.
   hideField(module, key) {
+    // tables without a `module` (the price-list details) and non-text headers: nothing to look up
+    if (typeof module !== "string" || typeof key !== "string") return false;
     const moduleKey = module.startsWith("fe-") ? module : `fe-${module}`;
     const names = new Set([`${moduleKey}.${key}`, `${module}.${key}`]);
     const own = asList(this.config[moduleKey]?.controls);

@@ -9,8 +9,7 @@ class MedicalConfig(OpenIMISModuleConfig):
     verbose_name = "openIMIS medical items, services and diagnoses"
     requires = ["core"]
     default_config = {key: [code] for key, code in CONFIG_RIGHTS.items()}
-    # no rights yet: the frontend shows the medical menus only once the module's pages work
-    rights: dict[str, int] = {}
+    rights = CONFIG_RIGHTS  # the pages work: the administrator gets these rights, the frontend its menus
     queries = "openimis.medical.gql.queries.Query"
     mutations = "openimis.medical.gql.mutations.Mutation"
     types = "openimis.medical.gql.types"
