@@ -1,4 +1,5 @@
 from openimis.modules import OpenIMISModuleConfig
+from openimis.product.rights import CONFIG_RIGHTS
 
 
 class ProductConfig(OpenIMISModuleConfig):
@@ -7,5 +8,19 @@ class ProductConfig(OpenIMISModuleConfig):
     module_name = "product"
     verbose_name = "openIMIS insurance products"
     requires = ["core", "location", "medical"]
+    default_config = {
+        # defaults of a new product item or service line (`limitDefaults`)
+        "default_price_origin": "P",
+        "default_limit": "C",
+        "default_limit_co_insurance_value": 100,
+        "default_limit_fixed_value": 0,
+        # bounds of the limit values the product form accepts (`pageDisplayRules`)
+        "min_limit_value": 0,
+        "max_limit_value": 100,
+        **{key: [code] for key, code in CONFIG_RIGHTS.items()},
+    }
     # no rights yet: the frontend shows the product menu only once the module's pages work
     rights: dict[str, int] = {}
+    queries = "openimis.product.gql.queries.Query"
+    mutations = "openimis.product.gql.mutations.Mutation"
+    types = "openimis.product.gql.types"

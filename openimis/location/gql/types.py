@@ -71,7 +71,7 @@ class LocationGQLType(OpenIMISNodeType):
         fields = ("id", "uuid", "code", "name", "type", "parent", "male_population", "female_population",
                   "other_population", "families", "json_ext", "officer_set", "userdistrict_set",
                   "officer_villages", "healthfacility_set", "catchments", "servicespricelist_set",
-                  *HISTORY_FIELDS)
+                  "product_set", *HISTORY_FIELDS)
         convert_choices_to_enum = False
         filter_fields = LOCATION_FILTER_FIELDS
 
@@ -86,6 +86,9 @@ class LocationGQLType(OpenIMISNodeType):
 
     def resolve_servicespricelist_set(self, info, **kwargs):
         return self.servicespricelist_set.filter(validity_to__isnull=True)
+
+    def resolve_product_set(self, info, **kwargs):
+        return self.product_set.filter(validity_to__isnull=True)  # product (a module requiring this one)
 
 
 class UserDistrictType(DjangoObjectType):
