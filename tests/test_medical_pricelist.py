@@ -327,3 +327,11 @@ def test_details_page_query_count(admin_gql, places, kind):
     assert large_rows == small_rows + 9
     assert small == large, "\n".join(sql)
     assert large <= 5, "\n".join(sql)
+
+
+def test_pricelist_rights_are_declared_for_the_menus(admin_gql):
+    result = admin_gql("{ modulesPermissions { modulePermsList { moduleName permissions { permsName "
+                       "permsValue } } } }")
+    modules = {module["moduleName"]: {p["permsName"]: p["permsValue"] for p in module["permissions"]}
+               for module in result["data"]["modulesPermissions"]["modulePermsList"]}
+    assert set(modules["medical_pricelist"].values()) == {*range(121201, 121206), *range(121301, 121306)}

@@ -9,8 +9,7 @@ class MedicalPricelistConfig(OpenIMISModuleConfig):
     verbose_name = "openIMIS medical price lists"
     requires = ["core", "location", "medical"]
     default_config = {key: [code] for key, code in CONFIG_RIGHTS.items()}
-    # no rights yet: the frontend shows the price-list menus only once the module's pages work
-    rights: dict[str, int] = {}
+    rights = CONFIG_RIGHTS  # the pages work: the administrator gets these rights, the frontend its menus
     queries = "openimis.medical_pricelist.gql.queries.Query"
     mutations = "openimis.medical_pricelist.gql.mutations.Mutation"
     types = "openimis.medical_pricelist.gql.types"

@@ -84,3 +84,79 @@ def test_create_and_edit_a_medical_service(page):
     save_and_wait(page, "updateService")
     page.goto(page.base + "/front/medical/medicalServices")
     page.locator("td:has-text('Consultation edited')").first.wait_for()
+
+
+def create_item_through_the_api(page, code: str, kind: str) -> None:
+    """An item or service to put on a list, created with the page's own session."""
+    if kind == "items":
+        fields = (f'code: "{code}", name: "Listed {code}", type: "D", price: "10", careType: "B", '
+                  "patientCategory: 15")
+        name = "createItem"
+    else:
+        fields = (f'code: "{code}", name: "Listed {code}", type: "C", price: "20", careType: "B", '
+                  'patientCategory: 15, level: "S"')
+        name = "createService"
+    result = page.evaluate("""async (query) => {
+        const response = await fetch('/api/graphql', {method: 'POST', credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({query})});
+        return response.json();
+    }""", f'mutation {{ {name}(input: {{clientMutationId: "{code}", {fields}}}) {{ internalId }} }}')
+    assert "errors" not in result, result
+
+
+def set_overriding_price(page, code: str, price: str) -> None:
+    row = page.locator("tr", has=page.locator(f"td:has-text('{code}')"))
+    row.locator("input[type=checkbox]").check()
+    row.locator("button").last.click()
+    dialog = page.locator("div[role=dialog]")
+    dialog.locator("input").first.fill(price)
+    page.wait_for_timeout(500)  # the number input passes its value on after a short delay
+    dialog.locator(".MuiDialogActions-root button").first.click()  # confirm (then clear, cancel)
+    row.locator(f"td:has-text('{price}')").first.wait_for()
+
+
+def open_pricelist(page, kind: str, name: str) -> None:
+    """Open a list from the searcher once its lines (the query with `pricelistDetails`) are loaded."""
+    page.goto(page.base + f"/front/medical/pricelists/{kind}")
+    page.locator(f"td:has-text('{name}')").first.wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/api/graphql")
+                              and "pricelistDetails" in (r.request.post_data or "")):
+        page.locator(f"td:has-text('{name}')").first.dblclick()
+    page.wait_for_load_state("networkidle")
+
+
+def line_shows(page, code: str, price: str) -> None:
+    page.locator("tr", has=page.locator(f"td:has-text('{code}')")).locator(
+        f"td:has-text('{price}')").first.wait_for()
+
+
+def check_pricelist_pages(page, kind: str) -> None:
+    log_in_as_admin(page)
+    code = unique_code("P")
+    create_item_through_the_api(page, code, kind)
+    name = f"Browser list {uuid.uuid4().hex[:6]}"
+    page.goto(page.base + f"/front/medical/pricelists/{kind}/new")
+    field(page, "Name").fill(name)
+    field(page, "Date").click()
+    page.locator("div[role=dialog] button", has_text="OK").click()
+    page.locator(f"td:has-text('{code}')").first.wait_for()
+    set_overriding_price(page, code, "7.5")
+    save_and_wait(page, "create" + ("ItemsPricelist" if kind == "items" else "ServicesPricelist"))
+    # edit: the line is there with its price; change the price and the name
+    page.wait_for_timeout(1000)  # the page reloads the list it saved
+    open_pricelist(page, kind, name)
+    line_shows(page, code, "7.5")
+    field(page, "Name").fill(name + " edited")
+    set_overriding_price(page, code, "8.25")
+    save_and_wait(page, "update" + ("ItemsPricelist" if kind == "items" else "ServicesPricelist"))
+    page.wait_for_timeout(1000)
+    open_pricelist(page, kind, name + " edited")
+    line_shows(page, code, "8.25")
+
+
+def test_items_price_list_with_a_line_and_an_overriding_price(page):
+    check_pricelist_pages(page, "items")
+
+
+def test_services_price_list_with_a_line_and_an_overriding_price(page):
+    check_pricelist_pages(page, "services")
