@@ -19,8 +19,7 @@ class ProductConfig(OpenIMISModuleConfig):
         "max_limit_value": 100,
         **{key: [code] for key, code in CONFIG_RIGHTS.items()},
     }
-    # no rights yet: the frontend shows the product menu only once the module's pages work
-    rights: dict[str, int] = {}
+    rights = CONFIG_RIGHTS  # the pages work: the administrator gets these rights, the frontend its menu
     queries = "openimis.product.gql.queries.Query"
     mutations = "openimis.product.gql.mutations.Mutation"
     types = "openimis.product.gql.types"
