@@ -52,6 +52,8 @@ SCALAR_LITERALS = {
     "GenericScalar": '"x"',
     "ServiceCodeInputType": '"x"',
     "TinyInt": "1",
+    "LocationCodeInputType": '"x"',
+    "HealthFacilityCodeInputType": '"x"',
 }
 
 

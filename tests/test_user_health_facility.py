@@ -17,6 +17,7 @@ from openimis.location.models import (
     HealthFacilityCatchment,
     HealthFacilityLegalForm,
     HealthFacilitySubLevel,
+    UserDistrict,
 )
 from openimis.medical_pricelist.models import ItemsPricelist, ServicesPricelist
 from tests.conftest import PASSWORD, GraphQLClient
@@ -211,7 +212,7 @@ def test_interactive_user_with_unknown_health_facility_is_refused(admin_gql, cle
     assert all_row_counts() == before
 
 
-def test_health_facility_node(admin_gql, user_factory, facility):
+def test_health_facility_node(admin_gql, user_factory, facility, places):
     query = ('query($id: ID!) { node(id: $id) { ... on HealthFacilityGQLType { code name '
              'location { code } legalForm { code } catchments { catchment } } } }')
     variables = {"id": relay_id("HealthFacilityGQLType", facility.id)}
@@ -228,7 +229,8 @@ def test_health_facility_node(admin_gql, user_factory, facility):
     assert [error["message"] for error in refused["errors"]] == ["unauthorized"]
     assert refused["data"]["node"] is None
 
-    user_factory("hfreader", [121101])
+    reader_user = user_factory("hfreader", [121101])
+    UserDistrict.objects.create(user_id=reader_user.i_user_id, location=places["district"])  # row security
     reader = GraphQLClient(Client())
     assert "errors" not in reader.login("hfreader", PASSWORD)
     assert reader(query, variables)["data"]["node"]["code"] == "HF001"

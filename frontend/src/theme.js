@@ -27,12 +27,15 @@ export const theme = createTheme({
     drawer: { width: 300, fontSize: 16, fontWeight: 500, textColor: primary, backgroundColor: surface },
   },
   bigAvatar: { width: 120, height: 120 },
-  fab: { position: "fixed", bottom: 24, right: 24, zIndex: 1100 },
+  // the page's add/save buttons: left of the folded journal drawer (73 px) and above it (drawer 1200,
+  // dialogs 1300), so that they can always be clicked
+  fab: { position: "fixed", bottom: 24, right: 96, zIndex: 1250 },
   fakeInput: { pointerEvents: "none" },
   flexTooltip: { display: "flex" },
   tooltipContainer: { display: "flex", justifyContent: "flex-end", alignItems: "center" },
   buttonContainer: { horizontal: { display: "flex", justifyContent: "flex-end", gap: 8 } },
-  page: { padding: 16, width: "100%", locked: { opacity: 0.6, pointerEvents: "none" } },
+  // a locked (saved, read-only) form stays clickable: its reload action opens what was saved
+  page: { padding: 16, width: "100%", locked: { opacity: 0.6 } },
   paper: {
     paper: { margin: 8, padding: 0 },
     paperHeader: { backgroundColor: surface, padding: 8 },

@@ -8,11 +8,15 @@ class LocationConfig(OpenIMISModuleConfig):
     module_name = "location"
     verbose_name = "openIMIS locations"
     requires = ["core"]
-    default_config = {"location_types": ["R", "D", "W", "V"], **{k: [v] for k, v in CONFIG_RIGHTS.items()}}
-    # The location searches and edits (121901-121906) come with the location pages; until then the module
-    # declares no rights, so the frontend shows no location menu that could not answer.
-    rights: dict[str, int] = {}
+    default_config = {
+        "location_types": ["R", "D", "W", "V"],
+        "health_facility_contract_dates_mandatory": False,
+        **{k: [v] for k, v in CONFIG_RIGHTS.items()},
+    }
+    # the Locations and Health facilities pages work: the administrator's menus show them
+    rights = CONFIG_RIGHTS
     queries = "openimis.location.gql.queries.Query"
+    mutations = "openimis.location.gql.mutations.Mutation"
     types = "openimis.location.gql.types"
 
     def ready(self):

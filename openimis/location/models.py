@@ -1,4 +1,5 @@
-"""The location tree (region, district, municipality, village), user districts, officer villages."""
+"""The location tree (region, district, municipality, village), user districts, officer villages, health
+facilities and their catchment villages; the links of locations and health facilities to mutation logs."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ from django.db import models
 from openimis.core.history import VersionedModel, new_uuid
 
 REGION, DISTRICT, MUNICIPALITY, VILLAGE = "R", "D", "W", "V"
-LOCATION_TYPES = [REGION, DISTRICT, MUNICIPALITY, VILLAGE]
+LOCATION_TYPES = [REGION, DISTRICT, MUNICIPALITY, VILLAGE]  # level 0 .. 3: a child is one level below
 
 
 class Location(VersionedModel):
     uuid = models.CharField(max_length=36, default=new_uuid, db_index=True)
-    code = models.CharField(max_length=8)
+    code = models.CharField(max_length=8, db_index=True)
     name = models.CharField(max_length=50)
     type = models.CharField(max_length=1, choices=[(t, t) for t in LOCATION_TYPES])
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
@@ -26,6 +27,10 @@ class Location(VersionedModel):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def level(self) -> int:
+        return LOCATION_TYPES.index(self.type)
 
 
 class UserDistrict(VersionedModel):
@@ -110,6 +115,9 @@ class HealthFacility(VersionedModel):
                               default=HealthFacilityStatus.ACTIVE)
     json_ext = models.JSONField(null=True, blank=True)
 
+    class Meta:
+        verbose_name_plural = "health facilities"
+
     def __str__(self):
         return f"{self.code} {self.name}"
 
@@ -118,3 +126,16 @@ class HealthFacilityCatchment(VersionedModel):
     health_facility = models.ForeignKey(HealthFacility, on_delete=models.CASCADE, related_name="catchments")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="catchments")  # a village
     catchment = models.IntegerField(null=True, blank=True)  # % of the village population
+
+
+# --- links to the mutation log (`clientMutationId` of a location or health facility) ---------------
+
+class LocationMutation(models.Model):
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="mutations")
+    mutation = models.ForeignKey("core.MutationLog", on_delete=models.CASCADE, related_name="locations")
+
+
+class HealthFacilityMutation(models.Model):
+    health_facility = models.ForeignKey(HealthFacility, on_delete=models.CASCADE, related_name="mutations")
+    mutation = models.ForeignKey("core.MutationLog", on_delete=models.CASCADE,
+                                 related_name="health_facilities")

@@ -1,14 +1,38 @@
-"""Reads of the location module: the districts a user may see, an officer's locations."""
+"""Reads of the location module, with row security applied.
+
+Row security (specification 1.7): an IMIS administrator sees everything. Any other user sees the districts
+assigned to them (current `UserDistrict` rows), the regions of those districts and every location below
+them; and the health facilities located in those districts, plus their own health facility. A user who
+may create regions and districts (121906) manages the whole tree and sees every location.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
-from openimis.location.models import DISTRICT, HealthFacility, Location, OfficerVillage, UserDistrict
+from openimis.location.models import (
+    DISTRICT,
+    HealthFacility,
+    Location,
+    OfficerVillage,
+    UserDistrict,
+)
+from openimis.location.rights import REGION_DISTRICT_EDIT
 
 
 def current_locations() -> QuerySet:
     return Location.objects.current()
+
+
+def _assigned_district_ids(user) -> QuerySet:
+    """The ids of the current districts assigned to the user (a subquery, not evaluated)."""
+    return (UserDistrict.objects.current()
+            .filter(user_id=user.i_user_id, location__validity_to__isnull=True, location__type=DISTRICT)
+            .values("location_id"))
+
+
+def sees_every_location(user) -> bool:
+    return user is None or user.is_imis_admin
 
 
 def districts_of_user(user) -> QuerySet:
@@ -17,8 +41,45 @@ def districts_of_user(user) -> QuerySet:
         return current_locations().filter(type=DISTRICT).select_related("parent")
     if not user.i_user_id:
         return Location.objects.none()
-    district_ids = UserDistrict.objects.current().filter(user_id=user.i_user_id).values("location_id")
-    return current_locations().filter(id__in=district_ids, type=DISTRICT).select_related("parent")
+    return current_locations().filter(id__in=_assigned_district_ids(user)).select_related("parent")
+
+
+def location_scope(user) -> Q | None:
+    """The condition on `Location` rows the user may see; None when they may see all."""
+    if sees_every_location(user):
+        return None
+    if not user.i_user_id:
+        return Q(pk__in=[])
+    districts = _assigned_district_ids(user)
+    regions = Location.objects.filter(id__in=_assigned_district_ids(user)).values("parent_id")
+    return (Q(id__in=districts) | Q(id__in=regions) | Q(parent_id__in=districts)
+            | Q(parent__parent_id__in=_assigned_district_ids(user)))
+
+
+def locations(user, show_history: bool = False, manages_tree: bool | None = None) -> QuerySet:
+    """Locations the user may see. `manages_tree`: the user holds 121906 (then no restriction)."""
+    queryset = Location.objects.all() if show_history else current_locations()
+    if manages_tree is None:
+        manages_tree = user is not None and user.has_any_right([REGION_DISTRICT_EDIT])
+    scope = None if manages_tree else location_scope(user)
+    return queryset if scope is None else queryset.filter(scope)
+
+
+def location_code_is_free(code: str, except_location_id=None) -> bool:
+    queryset = current_locations().filter(code=code)
+    if except_location_id:
+        queryset = queryset.exclude(id=except_location_id)
+    return not queryset.exists()
+
+
+def descendant_ids(location: Location) -> list[int]:
+    """The ids of the current locations below `location` (at most three levels), top-down."""
+    found: list[int] = []
+    level = [location.id]
+    while level:
+        level = list(current_locations().filter(parent_id__in=level).values_list("id", flat=True))
+        found.extend(level)
+    return found
 
 
 def officer_locations(officer_code: str, location_type: str | None = None) -> QuerySet:
@@ -37,9 +98,40 @@ def officer_locations(officer_code: str, location_type: str | None = None) -> Qu
     return Location.objects.none()
 
 
+# --- health facilities ---------------------------------------------------------------------
+
 def current_health_facilities() -> QuerySet:
     return HealthFacility.objects.current()
 
 
 def health_facility_exists(health_facility_id) -> bool:
     return current_health_facilities().filter(id=int(health_facility_id)).exists()
+
+
+def health_facility_scope(user) -> Q | None:
+    """The condition on `HealthFacility` rows the user may see; None when they may see all."""
+    if sees_every_location(user):
+        return None
+    if not user.i_user_id:
+        return Q(pk__in=[])
+    scope = Q(location_id__in=_assigned_district_ids(user))
+    own = user.i_user.health_facility_id
+    if own:
+        scope |= Q(id=own) | Q(legacy_id=own)
+    return scope
+
+
+def health_facilities(user, show_history: bool = False) -> QuerySet:
+    """Health facilities the user may see; with history, current rows come first, then the newest."""
+    queryset = HealthFacility.objects.all() if show_history else current_health_facilities()
+    scope = health_facility_scope(user)
+    if scope is not None:
+        queryset = queryset.filter(scope)
+    return queryset.order_by("code", F("validity_to").desc(nulls_first=True), "-id")
+
+
+def health_facility_code_is_free(code: str, except_health_facility_id=None) -> bool:
+    queryset = current_health_facilities().filter(code=code)
+    if except_health_facility_id:
+        queryset = queryset.exclude(id=except_health_facility_id)
+    return not queryset.exists()

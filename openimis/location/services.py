@@ -1,14 +1,448 @@
-"""Writes of the location module used so far: the districts and health facility of a user, the villages
-of an officer."""
+"""Every write of the location module: the location tree, health facilities and their catchments, the
+districts and health facility of a user, the villages of an officer. One transaction each.
+
+`actor` is the user who asks (None: the system itself, which may do anything). Row security applies to
+writes too: a user who is not an administrator can only reach the locations and health facilities that
+the selectors let them see.
+"""
 
 from __future__ import annotations
 
+import datetime
+
+from django.db import transaction
 from django.utils import timezone
 
-from openimis.core.errors import ValidationFailed
-from openimis.location import selectors
-from openimis.location.models import DISTRICT, VILLAGE, Location, OfficerVillage, UserDistrict
+from openimis.core.configuration import module_config
+from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
+from openimis.core.services import as_date, audit_id, required_text
+from openimis.location import rights, selectors
+from openimis.location.models import (
+    CARE_TYPES,
+    DISTRICT,
+    HEALTH_FACILITY_LEVELS,
+    LOCATION_TYPES,
+    MUNICIPALITY,
+    REGION,
+    VILLAGE,
+    HealthFacility,
+    HealthFacilityCatchment,
+    HealthFacilityLegalForm,
+    HealthFacilityStatus,
+    HealthFacilitySubLevel,
+    Location,
+    OfficerVillage,
+    UserDistrict,
+)
 
+LOCATION_TYPE_NAMES = {REGION: "region", DISTRICT: "district", MUNICIPALITY: "municipality",
+                       VILLAGE: "village"}
+MAX_INT = 2147483647
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _optional_text(data: dict, key: str, label: str, max_length: int) -> str | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    value = str(value).strip()
+    if len(value) > max_length:
+        raise ValidationFailed(f"{label} is longer than {max_length} characters")
+    return value or None
+
+
+def _optional_count(data: dict, key: str, label: str) -> int | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(f"{label} must be a whole number") from None
+    if value < 0 or value > MAX_INT:
+        raise ValidationFailed(f"{label} must be between 0 and {MAX_INT}")
+    return value
+
+
+def _plural(count: int, model) -> str:
+    options = model._meta
+    return f"{count} {options.verbose_name if count == 1 else options.verbose_name_plural}"
+
+
+def current_dependents(model, ids, skip=()) -> list[str]:
+    """What still refers to the rows `ids` of `model`: current rows of every table with a foreign key to
+    it (whatever module declares the table), as "2 health facilities" phrases. Mutation-log links and the
+    models in `skip` do not count."""
+    ids = list(ids)
+    found = []
+    for relation in model._meta.related_objects:
+        related = relation.related_model
+        if related in skip or related.__name__.endswith("Mutation"):
+            continue
+        queryset = related._base_manager.filter(**{f"{relation.field.name}__in": ids})
+        field_names = {field.name for field in related._meta.get_fields()}
+        if "validity_to" in field_names:
+            queryset = queryset.filter(validity_to__isnull=True)
+        if "is_deleted" in field_names:
+            queryset = queryset.filter(is_deleted=False)
+        count = queryset.count()
+        if count:
+            found.append(_plural(count, related))
+    return found
+
+
+# --- locations -----------------------------------------------------------------------------
+
+def _location_type(data: dict) -> str:
+    location_type = (data.get("type") or "").strip().upper()
+    if not location_type:
+        raise ValidationFailed("Location type is mandatory")
+    if location_type not in LOCATION_TYPES:
+        raise ValidationFailed(f"Unknown location type: {location_type}",
+                               f"the types are {', '.join(LOCATION_TYPES)}")
+    return location_type
+
+
+def _check_tree_right(actor, location_type: str, right: int) -> None:
+    """Regions and districts need 121906; municipalities and villages `right` (or 121906)."""
+    if actor is None or actor.is_imis_admin:
+        return
+    if location_type in (REGION, DISTRICT):
+        if not actor.has_any_right([rights.REGION_DISTRICT_EDIT]):
+            raise PermissionDenied("unauthorized", "creating or changing regions and districts needs "
+                                                   f"right {rights.REGION_DISTRICT_EDIT}")
+    elif not actor.has_any_right([right, rights.REGION_DISTRICT_EDIT]):
+        raise PermissionDenied("unauthorized", f"this change of a {LOCATION_TYPE_NAMES[location_type]} "
+                                               f"needs right {right}")
+
+
+def _find_location(actor, uuid: str | None, code: str | None = None, label: str = "Location") -> Location:
+    queryset = selectors.locations(actor)
+    location = None
+    if uuid:
+        location = queryset.filter(uuid=uuid).first()
+    elif code:
+        location = queryset.filter(code=code).first()
+    if location is None:
+        raise NotFound(f"{label} not found", str(uuid or code or ""))
+    return location
+
+
+def _parent_for(actor, location_type: str, parent_uuid: str | None) -> Location | None:
+    level = LOCATION_TYPES.index(location_type)
+    if level == 0:
+        if parent_uuid:
+            raise ValidationFailed("A region has no parent location")
+        return None
+    expected = LOCATION_TYPES[level - 1]
+    if not parent_uuid:
+        raise ValidationFailed(f"A {LOCATION_TYPE_NAMES[location_type]} needs a parent "
+                               f"{LOCATION_TYPE_NAMES[expected]} (parentUuid)")
+    parent = _find_location(actor, parent_uuid, label="Parent location")
+    if parent.type != expected:
+        raise ValidationFailed(
+            f"The parent of a {LOCATION_TYPE_NAMES[location_type]} must be a {LOCATION_TYPE_NAMES[expected]}",
+            f"{parent.code} is a {LOCATION_TYPE_NAMES[parent.type]}")
+    return parent
+
+
+def _fill_location(location: Location, data: dict) -> None:
+    location.code = required_text(data, "code", "Location code", 8)
+    if not selectors.location_code_is_free(location.code, except_location_id=location.pk):
+        raise ValidationFailed(f"Location code {location.code} is already used",
+                               "mutation.location_code_duplicated")
+    location.name = required_text(data, "name", "Location name", 50)
+    # complete update: an omitted optional value is cleared
+    location.male_population = _optional_count(data, "male_population", "Male population")
+    location.female_population = _optional_count(data, "female_population", "Female population")
+    location.other_population = _optional_count(data, "other_population", "Other population")
+    location.families = _optional_count(data, "families", "Families")
+
+
+@transaction.atomic
+def create_location(actor, data: dict) -> Location:
+    location_type = _location_type(data)
+    _check_tree_right(actor, location_type, rights.LOCATION_ADD)
+    parent = _parent_for(actor, location_type, data.get("parent_uuid"))
+    location = Location(type=location_type, parent=parent, audit_user_id=audit_id(actor))
+    _fill_location(location, data)
+    location.save()
+    if location_type == DISTRICT and actor is not None and not actor.is_imis_admin and actor.i_user_id:
+        # the creator must see the district they made (administrators see every district anyway)
+        UserDistrict.objects.create(user_id=actor.i_user_id, location=location, audit_user_id=audit_id(actor))
+    return location
+
+
+@transaction.atomic
+def update_location(actor, data: dict) -> Location:
+    if not data.get("uuid"):
+        raise ValidationFailed("uuid is mandatory to update a location")
+    location = _find_location(actor, data["uuid"])
+    location_type = _location_type(data)
+    if location_type != location.type:
+        raise ValidationFailed("The type of a location cannot change",
+                               f"{location.code} is a {LOCATION_TYPE_NAMES[location.type]}")
+    _check_tree_right(actor, location.type, rights.LOCATION_EDIT)
+    parent_uuid = data.get("parent_uuid")
+    current_parent_uuid = location.parent.uuid if location.parent_id else None
+    if parent_uuid and parent_uuid != current_parent_uuid:
+        raise ValidationFailed("An update cannot change the parent of a location: move it (moveLocation)")
+    _fill_location(location, data)
+    location.save_history(audit_id(actor))
+    location.save()
+    return location
+
+
+def _check_not_used(location: Location, ids: list[int]) -> None:
+    used = current_dependents(Location, ids, skip=(Location,))  # the children go with it or move
+    if used:
+        raise ValidationFailed(
+            f"Location {location.code} cannot be deleted: it is still used",
+            f"{location.code} {'and the locations below it are' if len(ids) > 1 else 'is'} still used by "
+            + ", ".join(used))
+
+
+@transaction.atomic
+def delete_location(actor, data: dict) -> Location:
+    """Delete a location and the whole tree below it, or, with `new_parent_uuid`, move its children to that
+    location (of the same type) first. Refused while anything current still uses the deleted locations."""
+    location = _find_location(actor, data.get("uuid"), data.get("code"))
+    _check_tree_right(actor, location.type, rights.LOCATION_DELETE)
+    now = timezone.now()
+    new_parent_uuid = data.get("new_parent_uuid")
+    if new_parent_uuid:
+        new_parent = _find_location(actor, new_parent_uuid, label="New parent location")
+        if new_parent.pk == location.pk:
+            raise ValidationFailed("A location cannot take over its own children")
+        if new_parent.type != location.type:
+            raise ValidationFailed(
+                f"The children of a {LOCATION_TYPE_NAMES[location.type]} can only move to another "
+                f"{LOCATION_TYPE_NAMES[location.type]}", f"{new_parent.code} is a "
+                f"{LOCATION_TYPE_NAMES[new_parent.type]}")
+        _check_not_used(location, [location.pk])
+        for child in selectors.current_locations().filter(parent=location):
+            child.save_history(audit_id(actor))
+            child.parent = new_parent
+            child.save()
+        closed = []
+    else:
+        closed = selectors.descendant_ids(location)
+        _check_not_used(location, [location.pk, *closed])
+    Location.objects.filter(id__in=closed).update(validity_to=now, audit_user_id=audit_id(actor))
+    location.delete_history(audit_id(actor))
+    return location
+
+
+@transaction.atomic
+def move_location(actor, data: dict) -> Location:
+    """Give a location a new parent of the level just above it (a region has none)."""
+    location = _find_location(actor, data.get("uuid"))
+    _check_tree_right(actor, location.type, rights.LOCATION_MOVE)
+    new_parent_uuid = data.get("new_parent_uuid")
+    level = location.level
+    if level == 0:
+        if new_parent_uuid:
+            raise ValidationFailed("A region cannot move under another location")
+        return location
+    expected = LOCATION_TYPES[level - 1]
+    if not new_parent_uuid:
+        raise ValidationFailed(f"A {LOCATION_TYPE_NAMES[location.type]} needs a new parent "
+                               f"{LOCATION_TYPE_NAMES[expected]} (newParentUuid)")
+    new_parent = _find_location(actor, new_parent_uuid, label="New parent location")
+    if new_parent.type != expected:
+        raise ValidationFailed(
+            f"A {LOCATION_TYPE_NAMES[location.type]} can only move under a {LOCATION_TYPE_NAMES[expected]}",
+            f"{new_parent.code} is a {LOCATION_TYPE_NAMES[new_parent.type]}")
+    if new_parent.pk == location.parent_id:
+        return location
+    location.save_history(audit_id(actor))
+    location.parent = new_parent
+    location.save()
+    return location
+
+
+# --- health facilities ---------------------------------------------------------------------
+
+def _choice(data: dict, key: str, label: str, choices) -> str:
+    value = (data.get(key) or "").strip()
+    if not value:
+        raise ValidationFailed(f"{label} is mandatory")
+    codes = [code for code, _ in choices]
+    if value not in codes:
+        raise ValidationFailed(f"Unknown {label.lower()}: {value}", f"one of {', '.join(codes)}")
+    return value
+
+
+def _price_list_id(data: dict, key: str, field_name: str, label: str) -> int | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    price_list_model = HealthFacility._meta.get_field(field_name).related_model
+    if not price_list_model.objects.filter(id=int(value), validity_to__isnull=True).exists():
+        raise ValidationFailed(f"Unknown {label}: {value}")
+    return int(value)
+
+
+def _contract_dates(data: dict) -> tuple[datetime.date | None, datetime.date | None]:
+    start, end = as_date(data.get("contract_start_date")), as_date(data.get("contract_end_date"))
+    if (start is None) != (end is None):
+        raise ValidationFailed("Give both contract dates or neither")
+    if start is not None and end <= start:
+        raise ValidationFailed("The contract end date must be after its start date")
+    if start is None and module_config("location").get("health_facility_contract_dates_mandatory"):
+        raise ValidationFailed("The contract dates are mandatory")
+    return start, end
+
+
+def _status(data: dict, current: str | None) -> str:
+    value = data.get("status")
+    if value in (None, ""):
+        return current or HealthFacilityStatus.ACTIVE  # the frontend sends it only when it shows the field
+    value = str(getattr(value, "value", value)).strip().upper()
+    if value not in HealthFacilityStatus.values:
+        raise ValidationFailed(f"Unknown health facility status: {value}",
+                               f"one of {', '.join(HealthFacilityStatus.values)}")
+    return value
+
+
+def _fill_health_facility(actor, facility: HealthFacility, data: dict) -> None:
+    facility.code = required_text(data, "code", "Health facility code", 8)
+    if not selectors.health_facility_code_is_free(facility.code, except_health_facility_id=facility.pk):
+        raise ValidationFailed(f"Health facility code {facility.code} is already used",
+                               "mutation.health_facility_code_duplicated")
+    facility.name = required_text(data, "name", "Health facility name", 100)
+    legal_form = (data.get("legal_form_id") or "").strip()
+    if not legal_form:
+        raise ValidationFailed("Legal form is mandatory")
+    if not HealthFacilityLegalForm.objects.filter(code=legal_form).exists():
+        raise ValidationFailed(f"Unknown legal form: {legal_form}")
+    facility.legal_form_id = legal_form
+    facility.level = _choice(data, "level", "Level", HEALTH_FACILITY_LEVELS)
+    sub_level = (data.get("sub_level_id") or "").strip() or None
+    if sub_level and not HealthFacilitySubLevel.objects.filter(code=sub_level).exists():
+        raise ValidationFailed(f"Unknown sub-level: {sub_level}")
+    facility.sub_level_id = sub_level
+    facility.care_type = _choice(data, "care_type", "Care type", CARE_TYPES)
+    location_id = data.get("location_id")
+    if location_id in (None, ""):
+        raise ValidationFailed("The district of the health facility is mandatory (locationId)")
+    district = selectors.locations(actor, manages_tree=False).filter(id=int(location_id)).first()
+    if district is None:
+        raise NotFound("District not found", str(location_id))
+    if district.type != DISTRICT:
+        raise ValidationFailed("A health facility is located in a district",
+                               f"{district.code} is a {LOCATION_TYPE_NAMES[district.type]}")
+    facility.location = district
+    facility.acc_code = _optional_text(data, "acc_code", "Accounting code", 25)
+    facility.address = _optional_text(data, "address", "Address", 100)
+    facility.phone = _optional_text(data, "phone", "Phone", 50)
+    facility.fax = _optional_text(data, "fax", "Fax", 50)
+    facility.email = _optional_text(data, "email", "E-mail", 50)
+    facility.services_pricelist_id = _price_list_id(data, "services_pricelist_id", "services_pricelist",
+                                                    "services price list")
+    facility.items_pricelist_id = _price_list_id(data, "items_pricelist_id", "items_pricelist",
+                                                 "items price list")
+    facility.offline = bool(data.get("offline"))
+    facility.contract_start_date, facility.contract_end_date = _contract_dates(data)
+    facility.status = _status(data, facility.status if facility.pk else None)
+
+
+def _catchment_rows(data: dict) -> dict[int, int | None]:
+    """village id -> catchment %, checked: current villages, each once, 0 to 100 %."""
+    wanted: dict[int, int | None] = {}
+    for row in data.get("catchments") or []:
+        if row.get("location_id") in (None, ""):
+            raise ValidationFailed("A catchment needs a village (locationId)")
+        village_id = int(row["location_id"])
+        if village_id in wanted:
+            raise ValidationFailed(f"Village {village_id} is listed twice in the catchments")
+        catchment = row.get("catchment")
+        if catchment is not None and not 0 <= int(catchment) <= 100:
+            raise ValidationFailed("A catchment is a percentage from 0 to 100")
+        wanted[village_id] = None if catchment is None else int(catchment)
+    if wanted:
+        villages = set(selectors.current_locations().filter(id__in=wanted, type=VILLAGE)
+                       .values_list("id", flat=True))
+        unknown = sorted(set(wanted) - villages)
+        if unknown:
+            raise ValidationFailed(f"Unknown village: {', '.join(str(i) for i in unknown)}",
+                                   "catchments are villages")
+    return wanted
+
+
+def _save_catchments(actor, facility: HealthFacility, wanted: dict[int, int | None],
+                     history: HealthFacility | None) -> None:
+    """Changed and removed catchment rows move to the facility's history copy (ended now); new and changed
+    values become current rows; unchanged rows stay as they are."""
+    now = timezone.now()
+    current = {row.location_id: row for row in HealthFacilityCatchment.objects.current()
+               .filter(health_facility=facility)}
+    for village_id, row in current.items():
+        if village_id in wanted and wanted[village_id] == row.catchment:
+            continue
+        row.validity_to = now
+        if history is not None:
+            row.health_facility = history
+        row.save(update_fields=["validity_to", "health_facility"])
+    HealthFacilityCatchment.objects.bulk_create(
+        HealthFacilityCatchment(health_facility=facility, location_id=village_id, catchment=catchment,
+                                validity_from=now, audit_user_id=audit_id(actor))
+        for village_id, catchment in wanted.items()
+        if village_id not in current or current[village_id].catchment != catchment)
+
+
+@transaction.atomic
+def create_health_facility(actor, data: dict) -> HealthFacility:
+    facility = HealthFacility(audit_user_id=audit_id(actor))
+    _fill_health_facility(actor, facility, data)
+    wanted = _catchment_rows(data)
+    facility.save()
+    _save_catchments(actor, facility, wanted, None)
+    return facility
+
+
+def _find_health_facility(actor, uuid: str | None, code: str | None = None) -> HealthFacility:
+    queryset = selectors.health_facilities(actor)
+    facility = None
+    if uuid:
+        facility = queryset.filter(uuid=uuid).first()
+        if facility is None and HealthFacility.objects.filter(uuid=uuid, validity_to__isnull=False).exists():
+            raise ValidationFailed("cannot update historical data", str(uuid))
+    elif code:
+        facility = queryset.filter(code=code).first()
+    if facility is None:
+        raise NotFound("Health facility not found", str(uuid or code or ""))
+    return facility
+
+
+@transaction.atomic
+def update_health_facility(actor, data: dict) -> HealthFacility:
+    if not data.get("uuid"):
+        raise ValidationFailed("uuid is mandatory to update a health facility")
+    facility = _find_health_facility(actor, data["uuid"])
+    _fill_health_facility(actor, facility, data)
+    wanted = _catchment_rows(data)
+    history = facility.save_history(audit_id(actor))
+    facility.save()
+    _save_catchments(actor, facility, wanted, history)
+    return facility
+
+
+@transaction.atomic
+def delete_health_facility(actor, data: dict) -> HealthFacility:
+    facility = _find_health_facility(actor, data.get("uuid"), data.get("code"))
+    used = current_dependents(HealthFacility, [facility.pk], skip=(HealthFacilityCatchment,))
+    if used:
+        raise ValidationFailed(f"Health facility {facility.code} cannot be deleted: it is still used",
+                               f"{facility.code} is still used by " + ", ".join(used))
+    facility.delete_history(audit_id(actor))
+    HealthFacilityCatchment.objects.current().filter(health_facility=facility).update(
+        validity_to=facility.validity_to)
+    return facility
+
+
+# --- users and officers (core hooks) -------------------------------------------------------
 
 def _replace_links(model, owner_field: str, owner_id: int, location_ids, audit_user_id: int) -> None:
     wanted = {int(location_id) for location_id in location_ids}

@@ -1,18 +1,24 @@
-"""GraphQL types of the location module (the part the foundation needs)."""
+"""GraphQL types of the location module: locations, health facilities and what hangs off them."""
 
 from __future__ import annotations
 
+import django_filters
 import graphene
+from django.db.models import Prefetch
 from graphene_django import DjangoObjectType
+from graphene_django.filter import GlobalIDFilter
 
+from openimis.graphql.rights import AUTHENTICATED
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.location import rights as location_rights
 from openimis.location.models import (
     HealthFacility,
     HealthFacilityCatchment,
     HealthFacilityLegalForm,
+    HealthFacilityMutation,
     HealthFacilitySubLevel,
     Location,
+    LocationMutation,
     OfficerVillage,
     UserDistrict,
 )
@@ -57,8 +63,45 @@ HEALTH_FACILITY_FILTER_FIELDS = {
 }
 
 
+class LocationCodeInputType(graphene.String):
+    """A location code (at most 8 characters, unique among current locations; checked by the service)."""
+
+    class Meta:
+        name = "LocationCodeInputType"
+
+
+class HealthFacilityCodeInputType(graphene.String):
+    """A health facility code (at most 8 characters, unique among current facilities)."""
+
+    class Meta:
+        name = "HealthFacilityCodeInputType"
+
+
+def pending_client_mutation_id(instance, link_model, owner_field: str) -> str | None:
+    """The `clientMutationId` of a mutation still running on this row (status 0), as openIMIS answers it:
+    from the rows prefetched as `pending_mutations` (see `pending_mutations`), else by one query."""
+    links = getattr(instance, "pending_mutations", None)
+    if links is None:
+        links = list(link_model.objects.filter(**{owner_field: instance}, mutation__status=0)
+                     .select_related("mutation")[:1])
+    return links[0].mutation.client_mutation_id if links else None
+
+
+def in_scope(instance, scope):
+    """Row security of a node lookup (`get_queryset` is not used: graphene-django would then re-query
+    every foreign key leading to the type)."""
+    if instance is None or scope is None:
+        return instance
+    return instance if type(instance).objects.filter(scope, pk=instance.pk).exists() else None
+
+
+def pending_mutations(link_model) -> Prefetch:
+    return Prefetch("mutations", to_attr="pending_mutations",
+                    queryset=link_model.objects.filter(mutation__status=0).select_related("mutation"))
+
+
 class LocationGQLType(OpenIMISNodeType):
-    read_rights = (location_rights.LOCATION_SEARCH,)
+    read_rights = AUTHENTICATED  # the tree is what every picker shows; row security limits the rows
     # nullable in the openIMIS API although every location has them
     code = graphene.String()
     name = graphene.String()
@@ -68,15 +111,25 @@ class LocationGQLType(OpenIMISNodeType):
     class Meta:
         model = Location
         interfaces = (graphene.relay.Node,)
+        connection_class = graphene.relay.Connection  # the openIMIS API has no totalCount on location lists
         fields = ("id", "uuid", "code", "name", "type", "parent", "male_population", "female_population",
-                  "other_population", "families", "json_ext", "officer_set", "userdistrict_set",
+                  "other_population", "families", "json_ext", "officer_set", "children", "userdistrict_set",
                   "officer_villages", "healthfacility_set", "catchments", "servicespricelist_set",
                   "product_set", *HISTORY_FIELDS)
         convert_choices_to_enum = False
         filter_fields = LOCATION_FILTER_FIELDS
 
+    @classmethod
+    def get_node(cls, info, id):
+        from openimis.location.selectors import location_scope
+
+        return in_scope(super().get_node(info, id), location_scope(info.context.user))
+
     def resolve_client_mutation_id(self, info):
-        return None  # location mutations (and their log links) come with the location module's mutations
+        return pending_client_mutation_id(self, LocationMutation, "location")
+
+    def resolve_children(self, info, **kwargs):
+        return self.children.filter(validity_to__isnull=True)
 
     def resolve_healthfacility_set(self, info, **kwargs):
         return self.healthfacility_set.filter(validity_to__isnull=True)
@@ -154,6 +207,14 @@ class HealthFacilitySubLevelGQLType(DjangoObjectType):
         return self.health_facilities.filter(validity_to__isnull=True)
 
 
+class HealthFacilityFilter(django_filters.FilterSet):
+    id = GlobalIDFilter(field_name="id")  # a relay id: `healthFacilities(id: "...")` (the HF full path)
+
+    class Meta:
+        model = HealthFacility
+        fields = HEALTH_FACILITY_FILTER_FIELDS
+
+
 class HealthFacilityGQLType(OpenIMISNodeType):
     read_rights = (location_rights.HEALTH_FACILITY_SEARCH,)
     status = graphene.Field(HealthFacilityStatusEnum, required=True)
@@ -169,12 +230,20 @@ class HealthFacilityGQLType(OpenIMISNodeType):
                   "offline", "contract_start_date", "contract_end_date", "status", "json_ext", "catchments",
                   "claimadmin_set", *HISTORY_FIELDS)
         convert_choices_to_enum = False
-        filter_fields = HEALTH_FACILITY_FILTER_FIELDS
+        filterset_class = HealthFacilityFilter
+
+    @classmethod
+    def get_node(cls, info, id):
+        from openimis.location.selectors import health_facility_scope
+
+        return in_scope(super().get_node(info, id), health_facility_scope(info.context.user))
 
     def resolve_client_mutation_id(self, info):
-        return None  # health facility mutations (and their log links) come later
+        return pending_client_mutation_id(self, HealthFacilityMutation, "health_facility")
 
     def resolve_catchments(self, info):
+        if hasattr(self, "current_catchments"):  # prefetched by the list queries
+            return self.current_catchments
         return self.catchments.filter(validity_to__isnull=True)
 
     def resolve_claimadmin_set(self, info, **kwargs):
