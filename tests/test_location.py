@@ -561,3 +561,21 @@ def test_health_facility_queries_need_a_right(user_factory, trees):
     client = restricted_client(user_factory, "nohf", trees["north"]["district"], [rights.LOCATION_SEARCH])
     result = client(fetch_health_facility_summaries(["first: 10"]))
     assert result["errors"][0]["message"] == "unauthorized"
+
+
+def test_under_location_filter_for_other_modules(trees):
+    """`parentLocation` + `parentLocationLevel`, as the insuree, policy and claim searchers send them."""
+    from openimis.location.models import HealthFacility
+    from openimis.location.selectors import under_location
+
+    north, south = trees["north"], trees["south"]
+    make_facility("HFN", north["district"])
+    make_facility("HFS", south["district"])
+    by_region = HealthFacility.objects.filter(under_location("location", north["region"].uuid, 0, 1))
+    assert [facility.code for facility in by_region] == ["HFN"]
+    by_district = HealthFacility.objects.filter(under_location("location", south["district"].uuid, 1, 1))
+    assert [facility.code for facility in by_district] == ["HFS"]
+    villages = Location.objects.filter(under_location("parent", south["region"].uuid, 0, 2))
+    assert sorted(village.code for village in villages) == ["SDMV1", "SDMV2"]
+    below_a_village = under_location("location", north["villages"][0].uuid, 3, 1)
+    assert not HealthFacility.objects.filter(below_a_village).exists()

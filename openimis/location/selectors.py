@@ -65,6 +65,16 @@ def locations(user, show_history: bool = False, manages_tree: bool | None = None
     return queryset if scope is None else queryset.filter(scope)
 
 
+def under_location(path: str, parent_uuid: str, parent_level: int, location_level: int) -> Q:
+    """The `parentLocation` + `parentLocationLevel` filter of the openIMIS searchers: rows whose location
+    (reached through `path`, e.g. "location" or "family__location", of level `location_level`: 3 for a
+    village) lies under the location `parent_uuid` of level `parent_level` (0 region .. 3 village)."""
+    hops = location_level - int(parent_level)
+    if hops < 0:
+        return Q(pk__in=[])
+    return Q(**{f"{path}{'__parent' * hops}__uuid": parent_uuid})
+
+
 def location_code_is_free(code: str, except_location_id=None) -> bool:
     queryset = current_locations().filter(code=code)
     if except_location_id:
