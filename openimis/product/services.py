@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.history import HistoricalRecordError
@@ -67,6 +69,8 @@ LINE_LIMITS = {  # limit field -> the limitation type that governs it
 LINE_FIELDS = ["price_origin", "limitation_type", "limitation_type_r", "limitation_type_e", *LINE_LIMITS,
                *LINE_COUNTS, "ceiling_exclusion_adult", "ceiling_exclusion_child"]
 CYCLE_PATTERN = re.compile(r"^(\d{2})-(\d{2})$")
+# labels given to core's `required_text`, which translates them
+LABELS = [gettext_noop("Product code"), gettext_noop("Product name")]
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -82,9 +86,10 @@ def _count(value, name: str) -> int | None:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationFailed(f"{_label(name)} must be a whole number", str(value)) from None
+        raise ValidationFailed(_("%(field)s must be a whole number")
+                               % {"field": _label(name)}, str(value)) from None
     if number < 0:
-        raise ValidationFailed(f"{_label(name)} cannot be negative", str(value))
+        raise ValidationFailed(_("%(field)s cannot be negative") % {"field": _label(name)}, str(value))
     return number
 
 
@@ -94,11 +99,12 @@ def _money(value, name: str) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(f"{_label(name)} must be a number", str(value)) from None
+        raise ValidationFailed(_("%(field)s must be a number")
+                               % {"field": _label(name)}, str(value)) from None
     if not amount.is_finite():
-        raise ValidationFailed(f"{_label(name)} must be a number", str(value))
+        raise ValidationFailed(_("%(field)s must be a number") % {"field": _label(name)}, str(value))
     if amount < 0:
-        raise ValidationFailed(f"{_label(name)} cannot be negative", str(value))
+        raise ValidationFailed(_("%(field)s cannot be negative") % {"field": _label(name)}, str(value))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -110,7 +116,7 @@ def _code(value, codes: dict[str, str], name: str) -> str | None:
         return codes[value]
     if value in codes.values():
         return value
-    raise ValidationFailed(f"Unknown {_label(name)}: {value}")
+    raise ValidationFailed(_("Unknown %(field)s: %(value)s") % {"field": _label(name), "value": value})
 
 
 def _start_cycle(value, name: str) -> str | None:
@@ -118,19 +124,20 @@ def _start_cycle(value, name: str) -> str | None:
         return None
     match = CYCLE_PATTERN.match(str(value))
     if not match:
-        raise ValidationFailed(f"{_label(name)} must be written DD-MM", str(value))
+        raise ValidationFailed(_("%(field)s must be written DD-MM") % {"field": _label(name)}, str(value))
     day, month = int(match.group(1)), int(match.group(2))
     try:
         datetime.date(2000, month, day)  # a leap year: 29-02 is a valid cycle start
     except ValueError:
-        raise ValidationFailed(f"{_label(name)} is not a day of the year", str(value)) from None
+        raise ValidationFailed(_("%(field)s is not a day of the year") % {"field": _label(name)},
+                               str(value)) from None
     return str(value)
 
 
 def _start_of_day(value, name: str) -> datetime.datetime:
     day = as_date(value)
     if day is None:
-        raise ValidationFailed(f"{_label(name)} is mandatory")
+        raise ValidationFailed(_("%(field)s is mandatory") % {"field": _label(name)})
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), datetime.UTC)
 
 
@@ -169,7 +176,7 @@ def _fill_product(product: Product, data: dict) -> None:
     product.date_from = _start_of_day(data.get("date_from"), "date_from")
     product.date_to = _start_of_day(data.get("date_to"), "date_to")
     if product.date_from > product.date_to:
-        raise ValidationFailed("dateFrom must not be after dateTo",
+        raise ValidationFailed(_("dateFrom must not be after dateTo"),
                                f"{product.date_from.date()} > {product.date_to.date()}")
     insurance_period = _count(data.get("insurance_period"), "insurance_period")
     if not insurance_period:
@@ -188,21 +195,24 @@ def _fill_product(product: Product, data: dict) -> None:
     for name, max_length in PRODUCT_TEXTS.items():
         value = (data.get(name) or "").strip() or None
         if value and len(value) > max_length:
-            raise ValidationFailed(f"{_label(name)} is longer than {max_length} characters")
+            raise ValidationFailed(_("%(field)s is longer than %(length)s characters")
+                                   % {"field": _label(name), "length": max_length})
         setattr(product, name, value)
     for name, field in START_CYCLES.items():
         setattr(product, field, _start_cycle(data.get(name), name))
     for name in PERCENTAGES:
         if getattr(product, name) is not None and getattr(product, name) > 100:
-            raise ValidationFailed(f"{_label(name)} cannot exceed 100 %", str(getattr(product, name)))
+            raise ValidationFailed(_("%(field)s cannot exceed 100 %%") % {"field": _label(name)},
+                                   str(getattr(product, name)))
     if product.age_minimal is not None and product.age_maximal is not None \
             and product.age_maximal and product.age_maximal < product.age_minimal:
-        raise ValidationFailed("ageMaximal must not be below ageMinimal",
+        raise ValidationFailed(_("ageMaximal must not be below ageMinimal"),
                                f"{product.age_minimal} > {product.age_maximal}")
     for group in SPLIT_GROUPS:
         split = _is_positive(getattr(product, f"{group}_ip")) or _is_positive(getattr(product, f"{group}_op"))
         if _is_positive(getattr(product, group)) and split:
-            raise ValidationFailed(f"{_label(group)} is given both for all claims and split in IP/OP")
+            raise ValidationFailed(_("%(field)s is given both for all claims and split in IP/OP")
+                                   % {"field": _label(group)})
     ceiling_type = _code(data.get("ceiling_type"), CEILING_TYPE_CODES, "ceiling_type")
     product.ceiling_type = ceiling_type or product.ceiling_type or "I"
     product.ceiling_interpretation = _code(data.get("ceiling_interpretation"), CEILING_INTERPRETATION_CODES,
@@ -211,7 +221,8 @@ def _fill_product(product: Product, data: dict) -> None:
 
 def _check_code_free(product: Product) -> None:
     if not selectors.code_is_free(product.code, except_id=product.pk):
-        raise ValidationFailed(f"Product code {product.code} is already used by another product",
+        raise ValidationFailed(_("Product code %(code)s is already used by another product")
+                               % {"code": product.code},
                                product.code)
 
 
@@ -234,7 +245,8 @@ def _line_values(line: dict, label: str) -> dict:
         if amount is None:
             amount = Decimal("100.00") if values[type_field] == "C" else Decimal("0.00")
         if values[type_field] == "C" and amount > 100:
-            raise ValidationFailed(f"{label}: the co-insurance {_label(name)} cannot exceed 100 %",
+            raise ValidationFailed(_("%(line)s: the co-insurance %(field)s cannot exceed 100 %%")
+                                   % {"line": label, "field": _label(name)},
                                    str(amount))
         values[name] = amount
     return values
@@ -246,7 +258,7 @@ def _medical_rows(model_name: str, uuids: list[str], label: str) -> dict[str, ob
     found = {row.uuid: row for row in model.objects.filter(validity_to__isnull=True, uuid__in=uuids)}
     missing = [uuid for uuid in uuids if uuid not in found]
     if missing:
-        raise NotFound(f"Unknown {label}", ", ".join(missing))
+        raise NotFound(_("Unknown %(kind)s") % {"kind": label}, ", ".join(missing))
     return found
 
 
@@ -256,10 +268,12 @@ def _new_lines(product: Product, lines: list[dict], kind: str, audit_user: int) 
     key = f"{kind}_uuid"
     uuids = [str(line.get(key) or "") for line in lines]
     if any(not uuid for uuid in uuids):
-        raise ValidationFailed(f"Every product {kind} needs its {_label(key)}")
+        raise ValidationFailed(_("Every product %(kind)s needs its %(field)s")
+                               % {"kind": kind, "field": _label(key)})
     duplicates = sorted({uuid for uuid in uuids if uuids.count(uuid) > 1})
     if duplicates:
-        raise ValidationFailed(f"A {kind} may appear only once in a product", ", ".join(duplicates))
+        raise ValidationFailed(_("A %(kind)s may appear only once in a product") % {"kind": kind},
+                               ", ".join(duplicates))
     found = _medical_rows(medical_model, uuids, kind)
     rows = []
     for line, uuid in zip(lines, uuids, strict=True):
@@ -339,7 +353,7 @@ def create_product(actor, data: dict) -> Product:
 
 def _find_current(actor, uuid, purpose: str) -> Product:
     if not uuid:
-        raise ValidationFailed(f"uuid is mandatory to {purpose} a product")
+        raise ValidationFailed(_("uuid is mandatory to %(purpose)s a product") % {"purpose": purpose})
     product = selectors.product_by(actor, uuid=str(uuid))
     if product is None:
         raise NotFound("Product not found", str(uuid))
