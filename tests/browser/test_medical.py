@@ -63,6 +63,9 @@ def test_create_and_edit_a_medical_item(page):
     save_and_wait(page, "updateItem")
     page.goto(page.base + "/front/medical/medicalItems")
     page.locator("td:has-text('Paracetamol edited')").first.wait_for()
+    # the former version is kept as a history row
+    assert names_with_history(page, "medicalItems", f'code: "{code}"') == ["Paracetamol browser",
+                                                                          "Paracetamol edited"]
 
 
 def test_create_and_edit_a_medical_service(page):
@@ -84,6 +87,25 @@ def test_create_and_edit_a_medical_service(page):
     save_and_wait(page, "updateService")
     page.goto(page.base + "/front/medical/medicalServices")
     page.locator("td:has-text('Consultation edited')").first.wait_for()
+    assert names_with_history(page, "medicalServices", f'code: "{code}"') == ["Consultation browser",
+                                                                             "Consultation edited"]
+
+
+def graphql(page, query: str) -> dict:
+    """A GraphQL query sent with the page's own session (its cookies)."""
+    result = page.evaluate("""async (query) => {
+        const response = await fetch('/api/graphql', {method: 'POST', credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json'}, body: JSON.stringify({query})});
+        return response.json();
+    }""", query)
+    assert "errors" not in result, result
+    return result["data"]
+
+
+def names_with_history(page, root: str, filters: str) -> list[str]:
+    query = f"{{ {root}({filters}, showHistory: true) {{ edges {{ node {{ name validityTo }} }} }} }}"
+    data = graphql(page, query)
+    return sorted(edge["node"]["name"] for edge in data[root]["edges"])
 
 
 def create_item_through_the_api(page, code: str, kind: str) -> None:
@@ -110,7 +132,7 @@ def set_overriding_price(page, code: str, price: str) -> None:
     row.locator("button").last.click()
     dialog = page.locator("div[role=dialog]")
     dialog.locator("input").first.fill(price)
-    page.wait_for_timeout(500)  # the number input passes its value on after a short delay
+    page.wait_for_timeout(2000)  # the number input passes its value on after a debounce delay
     dialog.locator(".MuiDialogActions-root button").first.click()  # confirm (then clear, cancel)
     row.locator(f"td:has-text('{price}')").first.wait_for()
 
@@ -152,6 +174,8 @@ def check_pricelist_pages(page, kind: str) -> None:
     page.wait_for_timeout(1000)
     open_pricelist(page, kind, name + " edited")
     line_shows(page, code, "8.25")
+    root = "itemsPricelists" if kind == "items" else "servicesPricelists"
+    assert names_with_history(page, root, f'name_Icontains: "{name}"') == [name, name + " edited"]
 
 
 def test_items_price_list_with_a_line_and_an_overriding_price(page):
