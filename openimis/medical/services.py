@@ -183,17 +183,18 @@ def _check_item_code(code: str, exclude_uuid: str | None = None) -> None:
         raise ValidationFailed(f"Item code {code} already exists", code)
 
 
-def _current_item(data: dict) -> Item:
-    uuid, item_id = data.get("uuid"), data.get("id")
-    if not uuid and not item_id:
+def _current_record(model, data: dict, not_found: str):
+    """The current row named by `uuid` (or `id`) of the input, locked for the update."""
+    uuid, record_id = data.get("uuid"), data.get("id")
+    if not uuid and not record_id:
         raise ValidationFailed("uuid is mandatory")
-    queryset = Item.objects.filter(uuid=str(uuid)) if uuid else Item.objects.filter(id=item_id)
-    item = queryset.select_for_update().order_by("-validity_to").first()
-    if item is None:
-        raise NotFound("Item not found", str(uuid or item_id))
-    if not item.is_current:
-        raise ValidationFailed("cannot update historical data", str(uuid or item_id))
-    return item
+    queryset = model.objects.filter(uuid=str(uuid)) if uuid else model.objects.filter(id=record_id)
+    record = queryset.select_for_update().order_by("-validity_to").first()
+    if record is None:
+        raise NotFound(not_found, str(uuid or record_id))
+    if not record.is_current:
+        raise ValidationFailed("cannot update historical data", str(uuid or record_id))
+    return record
 
 
 @transaction.atomic
@@ -213,7 +214,7 @@ def create_item(actor, data: dict, mutation_log=None) -> Item:
 
 @transaction.atomic
 def update_item(actor, data: dict, mutation_log=None) -> Item:
-    item = _current_item(data)
+    item = _current_record(Item, data, "Item not found")
     fields = item_fields(data)
     _check_item_code(fields["code"], exclude_uuid=item.uuid)
     item.save_history()
@@ -243,19 +244,6 @@ def delete_item(actor, uuid: str, mutation_log=None) -> Item:
 def _check_service_code(code: str, exclude_uuid: str | None = None) -> None:
     if not selectors.service_code_is_free(code, exclude_uuid):
         raise ValidationFailed(f"Service code {code} already exists", code)
-
-
-def _current_service(data: dict) -> Service:
-    uuid, service_id = data.get("uuid"), data.get("id")
-    if not uuid and not service_id:
-        raise ValidationFailed("uuid is mandatory")
-    queryset = Service.objects.filter(uuid=str(uuid)) if uuid else Service.objects.filter(id=service_id)
-    service = queryset.select_for_update().order_by("-validity_to").first()
-    if service is None:
-        raise NotFound("Service not found", str(uuid or service_id))
-    if not service.is_current:
-        raise ValidationFailed("cannot update historical data", str(uuid or service_id))
-    return service
 
 
 def _package_lines(data: dict, packagetype: str, service: Service | None) -> tuple[list, list]:
@@ -311,7 +299,7 @@ def create_service(actor, data: dict, mutation_log=None) -> Service:
 
 @transaction.atomic
 def update_service(actor, data: dict, mutation_log=None) -> Service:
-    service = _current_service(data)
+    service = _current_record(Service, data, "Service not found")
     fields = service_fields(data)
     _check_service_code(fields["code"], exclude_uuid=service.uuid)
     items, services = _package_lines(data, fields["packagetype"], service)
