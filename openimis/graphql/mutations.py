@@ -11,9 +11,12 @@ import json
 
 import graphene
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.translation import gettext as _
 
 from openimis.core import tasks
+from openimis.core.errors import ServiceError
 from openimis.core.models import MutationLog
+from openimis.core.tasks import ServiceErrors
 from openimis.graphql.scalars import ParsedJSONString
 
 SECRET_INPUT_KEYS = {"password", "old_password", "new_password", "token"}
@@ -71,3 +74,18 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
         )
         tasks.run_mutation(cls.__name__, log.id, user.pk if user else None, json_data)
         return cls(internal_id=str(log.id), client_mutation_id=data.get("client_mutation_id"))
+
+
+def run_for_each(uuids, action) -> None:
+    """Apply `action` to every uuid; collect the failures and roll back the whole batch if any."""
+    errors = []
+    for uuid in uuids or []:
+        try:
+            action(uuid)
+        except ServiceError as error:
+            errors.append({"title": str(uuid), "list": error.as_dicts()})
+    if len(errors) == 1:
+        raise ServiceErrors(errors[0]["list"])
+    if errors:
+        message = _("%(failed)s of %(total)s failed") % {"failed": len(errors), "total": len(uuids)}
+        raise ServiceErrors([{"message": message, "detail": ""}] + errors)

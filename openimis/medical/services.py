@@ -13,6 +13,7 @@ from django.db import transaction
 
 from openimis.core import hooks
 from openimis.core.errors import NotFound, ValidationFailed
+from openimis.core.services import audit_id
 from openimis.medical import selectors
 from openimis.medical.models import (
     ADULT,
@@ -40,10 +41,6 @@ SERVICE_DELETING = "medical.service_deleting"  # (actor, service)
 PATIENT_CATEGORY_BITS = {"MALE": MALE, "FEMALE": FEMALE, "ADULT": ADULT, "MINOR": MINOR}
 TRUE_TEXTS = {"1", "true", "t", "yes", "y"}
 FALSE_TEXTS = {"0", "false", "f", "no", "n", ""}
-
-
-def audit_id(actor) -> int:
-    return (getattr(actor, "id_for_audit", None) if actor else None) or 0
 
 
 # --- parsing -------------------------------------------------------------------------------

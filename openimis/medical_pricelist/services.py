@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from openimis.core.errors import NotFound, ValidationFailed
+from openimis.core.services import audit_id
 from openimis.location import selectors as location_selectors
 from openimis.medical import selectors as medical_selectors
 from openimis.medical.services import decimal_value
@@ -25,10 +26,6 @@ LABELS = {"services": ("Services price list", "service"), "items": ("Items price
 MUTATION_LINKS = {"services": (ServicesPricelistMutation, "services_pricelist"),
                   "items": (ItemsPricelistMutation, "items_pricelist")}
 LIST_LOCATION_TYPES = ("R", "D")
-
-
-def audit_id(actor) -> int:
-    return (getattr(actor, "id_for_audit", None) if actor else None) or 0
 
 
 def _date(value) -> datetime.date:

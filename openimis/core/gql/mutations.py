@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import graphene
-from django.utils.translation import gettext as _
 
 from openimis.core import rights as core_rights
 from openimis.core import services
@@ -11,24 +10,8 @@ from openimis.core.errors import ServiceError
 from openimis.core.gql.auth import AuthMutations
 from openimis.core.gql.types import UserTypes
 from openimis.core.models import UserMutation
-from openimis.core.tasks import ServiceErrors
-from openimis.graphql.mutations import OpenIMISMutation
+from openimis.graphql.mutations import OpenIMISMutation, run_for_each
 from openimis.graphql.rights import AUTHENTICATED, PUBLIC
-
-
-def run_for_each(uuids, action) -> None:
-    """Apply `action` to every uuid; collect the failures and roll back the whole batch if any."""
-    errors = []
-    for uuid in uuids or []:
-        try:
-            action(uuid)
-        except ServiceError as error:
-            errors.append({"title": str(uuid), "list": error.as_dicts()})
-    if len(errors) == 1:
-        raise ServiceErrors(errors[0]["list"])
-    if errors:
-        message = _("%(failed)s of %(total)s failed") % {"failed": len(errors), "total": len(uuids)}
-        raise ServiceErrors([{"message": message, "detail": ""}] + errors)
 
 
 class UserInputFields:

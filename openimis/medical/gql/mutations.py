@@ -4,27 +4,11 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.core.errors import ServiceError
-from openimis.core.tasks import ServiceErrors
-from openimis.graphql.mutations import OpenIMISMutation
+from openimis.graphql.mutations import OpenIMISMutation, run_for_each
 from openimis.graphql.scalars import TinyInt
 from openimis.medical import rights as medical_rights
 from openimis.medical import services
 from openimis.medical.gql.types import PatientCategoriesEnum, ServiceCodeInputType
-
-
-def run_for_each(uuids, action) -> None:
-    """Apply `action` to every uuid; collect the failures and roll back the whole batch if any."""
-    errors = []
-    for uuid in uuids or []:
-        try:
-            action(uuid)
-        except ServiceError as error:
-            errors.append({"title": str(uuid), "list": error.as_dicts()})
-    if len(errors) == 1:
-        raise ServiceErrors(errors[0]["list"])
-    if errors:
-        raise ServiceErrors([{"message": f"{len(errors)} of {len(uuids)} failed", "detail": ""}] + errors)
 
 
 class ServiceItemInputType(graphene.InputObjectType):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.graphql.mutations import OpenIMISMutation
-from openimis.medical.gql.mutations import run_for_each
+from openimis.graphql.mutations import OpenIMISMutation, run_for_each
 from openimis.medical_pricelist import rights as pricelist_rights
 from openimis.medical_pricelist import services
 

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import graphene
 
-from openimis.core.gql.mutations import run_for_each
-from openimis.graphql.mutations import OpenIMISMutation
+from openimis.graphql.mutations import OpenIMISMutation, run_for_each
 from openimis.product import rights as product_rights
 from openimis.product import services
 from openimis.product.gql.types import (
