@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from openimis.core import hooks
 from openimis.core.errors import NotFound, ValidationFailed
@@ -44,23 +45,27 @@ FALSE_TEXTS = {"0", "false", "f", "no", "n", ""}
 
 
 # --- parsing -------------------------------------------------------------------------------
+# A `label` is the input's field name as the API spells it (careType, qtyProvided): it names the field
+# in the messages and stays as it is in every language.
 
 def _text(data: dict, key: str, label: str, max_length: int, required: bool = False) -> str | None:
     value = data.get(key)
     value = str(value).strip() if value is not None else ""
     if not value:
         if required:
-            raise ValidationFailed(f"{label} is mandatory")
+            raise ValidationFailed(_("%(field)s is mandatory") % {"field": label})
         return None
     if len(value) > max_length:
-        raise ValidationFailed(f"{label} is longer than {max_length} characters", value)
+        raise ValidationFailed(_("%(field)s is longer than %(length)s characters")
+                               % {"field": label, "length": max_length}, value)
     return value
 
 
 def _choice(data: dict, key: str, label: str, choices, required: bool = True) -> str | None:
     value = _text(data, key, label, 1, required)
     if value is not None and value not in choices:
-        raise ValidationFailed(f"{label} must be one of {', '.join(choices)}", value)
+        raise ValidationFailed(_("%(field)s must be one of %(choices)s")
+                               % {"field": label, "choices": ", ".join(choices)}, value)
     return value
 
 
@@ -69,18 +74,18 @@ def _decimal(data: dict, key: str, label: str, required: bool = False,
     value = data.get(key)
     if value is None or value == "":
         if required:
-            raise ValidationFailed(f"{label} is mandatory")
+            raise ValidationFailed(_("%(field)s is mandatory") % {"field": label})
         return None
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(f"{label} is not a number", str(value)) from None
+        raise ValidationFailed(_("%(field)s is not a number") % {"field": label}, str(value)) from None
     if not number.is_finite():
-        raise ValidationFailed(f"{label} is not a number", str(value))
+        raise ValidationFailed(_("%(field)s is not a number") % {"field": label}, str(value))
     if number < 0 and not allow_negative:
-        raise ValidationFailed(f"{label} cannot be negative", str(value))
+        raise ValidationFailed(_("%(field)s cannot be negative") % {"field": label}, str(value))
     if abs(number) >= Decimal(10) ** 16:
-        raise ValidationFailed(f"{label} is too large", str(value))
+        raise ValidationFailed(_("%(field)s is too large") % {"field": label}, str(value))
     return number.quantize(Decimal("0.01"))
 
 
@@ -94,7 +99,7 @@ def _whole_number(data: dict, key: str, label: str) -> int | None:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise ValidationFailed(f"{label} must be a whole number", str(data.get(key)))
+        raise ValidationFailed(_("%(field)s must be a whole number") % {"field": label}, str(data.get(key)))
     return int(number)
 
 
@@ -104,23 +109,24 @@ def patient_category(data: dict) -> int:
     mask = data.get("patient_category")
     names = data.get("patient_categories")
     if mask is None and not names:
-        raise ValidationFailed("patientCategory or patientCategories is mandatory")
+        raise ValidationFailed(_("patientCategory or patientCategories is mandatory"))
     if mask is None:
         mask = 0
         for name in names:
             key = str(getattr(name, "name", name)).upper()
             if key not in PATIENT_CATEGORY_BITS:
-                raise ValidationFailed(f"Unknown patient category: {key}")
+                raise ValidationFailed(_("Unknown patient category: %(category)s") % {"category": key})
             mask |= PATIENT_CATEGORY_BITS[key]
     try:
         mask = int(mask)
     except (TypeError, ValueError):
-        raise ValidationFailed("patientCategory must be a number", str(mask)) from None
+        raise ValidationFailed(_("patientCategory must be a number"), str(mask)) from None
     if mask < 0 or mask > (MALE | FEMALE | ADULT | MINOR):
-        raise ValidationFailed("patientCategory must combine 1 (male), 2 (female), 4 (adult), 8 (minor)",
+        raise ValidationFailed(_("patientCategory must combine 1 (male), 2 (female), 4 (adult), 8 (minor)"),
                                str(mask))
     if not mask & (MALE | FEMALE) or not mask & (ADULT | MINOR):
-        raise ValidationFailed("patientCategory must allow at least one gender and one age group", str(mask))
+        raise ValidationFailed(_("patientCategory must allow at least one gender and one age group"),
+                               str(mask))
     return mask
 
 
@@ -134,7 +140,7 @@ def _boolean(value, label: str) -> bool:
         return True
     if text in FALSE_TEXTS:
         return False
-    raise ValidationFailed(f"{label} must be 0 or 1", str(value))
+    raise ValidationFailed(_("%(field)s must be 0 or 1") % {"field": label}, str(value))
 
 
 def _common_fields(data: dict) -> dict:
@@ -161,7 +167,8 @@ def item_fields(data: dict) -> dict:
 def service_fields(data: dict) -> dict:
     packagetype = _text(data, "packagetype", "packagetype", 1) or ServicePackageType.SIMPLE
     if packagetype not in ServicePackageType.values:
-        raise ValidationFailed(f"packagetype must be one of {', '.join(ServicePackageType.values)}",
+        raise ValidationFailed(_("%(field)s must be one of %(choices)s")
+                               % {"field": "packagetype", "choices": ", ".join(ServicePackageType.values)},
                                packagetype)
     return {
         **_common_fields(data),
@@ -177,20 +184,20 @@ def service_fields(data: dict) -> dict:
 
 def _check_item_code(code: str, exclude_uuid: str | None = None) -> None:
     if not selectors.item_code_is_free(code, exclude_uuid):
-        raise ValidationFailed(f"Item code {code} already exists", code)
+        raise ValidationFailed(_("Item code %(code)s already exists") % {"code": code}, code)
 
 
 def _current_record(model, data: dict, not_found: str):
     """The current row named by `uuid` (or `id`) of the input, locked for the update."""
     uuid, record_id = data.get("uuid"), data.get("id")
     if not uuid and not record_id:
-        raise ValidationFailed("uuid is mandatory")
+        raise ValidationFailed(_("uuid is mandatory"))
     queryset = model.objects.filter(uuid=str(uuid)) if uuid else model.objects.filter(id=record_id)
     record = queryset.select_for_update().order_by("-validity_to").first()
     if record is None:
         raise NotFound(not_found, str(uuid or record_id))
     if not record.is_current:
-        raise ValidationFailed("cannot update historical data", str(uuid or record_id))
+        raise ValidationFailed(_("cannot update historical data"), str(uuid or record_id))
     return record
 
 
@@ -201,7 +208,7 @@ def create_item(actor, data: dict, mutation_log=None) -> Item:
     item = Item(**fields, audit_user_id=audit_id(actor))
     if data.get("uuid"):
         if Item.objects.filter(uuid=str(data["uuid"])).exists():
-            raise ValidationFailed("An item with this uuid already exists", str(data["uuid"]))
+            raise ValidationFailed(_("An item with this uuid already exists"), str(data["uuid"]))
         item.uuid = str(data["uuid"])
     item.save()
     if mutation_log is not None:
@@ -211,7 +218,7 @@ def create_item(actor, data: dict, mutation_log=None) -> Item:
 
 @transaction.atomic
 def update_item(actor, data: dict, mutation_log=None) -> Item:
-    item = _current_record(Item, data, "Item not found")
+    item = _current_record(Item, data, _("Item not found"))
     fields = item_fields(data)
     _check_item_code(fields["code"], exclude_uuid=item.uuid)
     item.save_history()
@@ -228,7 +235,7 @@ def update_item(actor, data: dict, mutation_log=None) -> Item:
 def delete_item(actor, uuid: str, mutation_log=None) -> Item:
     item = Item.objects.current().select_for_update().filter(uuid=str(uuid)).first()
     if item is None:
-        raise NotFound("Item not found", str(uuid))
+        raise NotFound(_("Item not found"), str(uuid))
     hooks.call(ITEM_DELETING, actor, item)
     item.delete_history(audit_user_id=audit_id(actor))
     if mutation_log is not None:
@@ -240,7 +247,7 @@ def delete_item(actor, uuid: str, mutation_log=None) -> Item:
 
 def _check_service_code(code: str, exclude_uuid: str | None = None) -> None:
     if not selectors.service_code_is_free(code, exclude_uuid):
-        raise ValidationFailed(f"Service code {code} already exists", code)
+        raise ValidationFailed(_("Service code %(code)s already exists") % {"code": code}, code)
 
 
 def _package_lines(data: dict, packagetype: str, service: Service | None) -> tuple[list, list]:
@@ -252,14 +259,14 @@ def _package_lines(data: dict, packagetype: str, service: Service | None) -> tup
     for line in item_lines:
         item = selectors.current_item(line.get("item_id"))
         if item is None:
-            raise ValidationFailed("Unknown item in the package", str(line.get("item_id")))
+            raise ValidationFailed(_("Unknown item in the package"), str(line.get("item_id")))
         items.append((item, line))
     for line in service_lines:
         contained = selectors.current_service(line.get("service_id"))
         if contained is None:
-            raise ValidationFailed("Unknown service in the package", str(line.get("service_id")))
+            raise ValidationFailed(_("Unknown service in the package"), str(line.get("service_id")))
         if service is not None and contained.pk == service.pk:
-            raise ValidationFailed("A package cannot contain itself", contained.code)
+            raise ValidationFailed(_("A package cannot contain itself"), contained.code)
         services.append((contained, line))
     return items, services
 
@@ -285,7 +292,7 @@ def create_service(actor, data: dict, mutation_log=None) -> Service:
     service = Service(**fields, audit_user_id=audit_id(actor))
     if data.get("uuid"):
         if Service.objects.filter(uuid=str(data["uuid"])).exists():
-            raise ValidationFailed("A service with this uuid already exists", str(data["uuid"]))
+            raise ValidationFailed(_("A service with this uuid already exists"), str(data["uuid"]))
         service.uuid = str(data["uuid"])
     service.save()
     _save_package(service, items, services)
@@ -296,7 +303,7 @@ def create_service(actor, data: dict, mutation_log=None) -> Service:
 
 @transaction.atomic
 def update_service(actor, data: dict, mutation_log=None) -> Service:
-    service = _current_record(Service, data, "Service not found")
+    service = _current_record(Service, data, _("Service not found"))
     fields = service_fields(data)
     _check_service_code(fields["code"], exclude_uuid=service.uuid)
     items, services = _package_lines(data, fields["packagetype"], service)
@@ -318,7 +325,7 @@ def update_service(actor, data: dict, mutation_log=None) -> Service:
 def delete_service(actor, uuid: str, mutation_log=None) -> Service:
     service = Service.objects.current().select_for_update().filter(uuid=str(uuid)).first()
     if service is None:
-        raise NotFound("Service not found", str(uuid))
+        raise NotFound(_("Service not found"), str(uuid))
     hooks.call(SERVICE_DELETING, actor, service)
     service.delete_history(audit_user_id=audit_id(actor))
     if mutation_log is not None:
