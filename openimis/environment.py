@@ -152,6 +152,7 @@ class Environment:
     openimis_conf_json: str | None
     openimis_conf: str | None
     remote_user_authentication: bool
+    row_security: bool
     celery_broker_url: str | None
     channels_host: str | None
     sentry_dsn: str | None
@@ -290,6 +291,7 @@ def load_environment(values: dict[str, str] | None = None, base_dir: Path | None
         openimis_conf_json=env.text("OPENIMIS_CONF_JSON"),
         openimis_conf=env.text("OPENIMIS_CONF"),
         remote_user_authentication=env.flag("REMOTE_USER_AUTHENTICATION", False),
+        row_security=env.flag("ROW_SECURITY", True),
         celery_broker_url=env.text("CELERY_BROKER_URL"),
         channels_host=env.text("CHANNELS_HOST"),
         sentry_dsn=env.text("SENTRY_DSN"),

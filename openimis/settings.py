@@ -21,6 +21,8 @@ SITE_URL = ENV.site_url
 FRONTEND_URL = ENV.frontend_url
 DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.data_upload_max_memory_size
 PHOTO_ROOT_PATH = str(ENV.photo_root_path)
+# specification 1.7: users other than administrators see the rows of their districts only
+ROW_SECURITY = ENV.row_security
 
 OPENIMIS_MODULES = enabled_modules(ENV.openimis_conf_json, ENV.openimis_conf)
 

@@ -1,13 +1,15 @@
 """Reads of the location module, with row security applied.
 
-Row security (specification 1.7): an IMIS administrator sees everything. Any other user sees the districts
-assigned to them (current `UserDistrict` rows), the regions of those districts and every location below
-them; and the health facilities located in those districts, plus their own health facility. A user who
-may create regions and districts (121906) manages the whole tree and sees every location.
+Row security (specification 1.7; ROW_SECURITY=false switches it off): an IMIS administrator sees
+everything. Any other user sees the districts assigned to them (current `UserDistrict` rows), the
+regions of those districts and every location below them; and the health facilities located in those
+districts, plus their own health facility. A user who may create regions and districts (121906) manages
+the whole tree and sees every location.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 
 from openimis.location.models import (
@@ -32,12 +34,14 @@ def _assigned_district_ids(user) -> QuerySet:
 
 
 def sees_every_location(user) -> bool:
-    return user is None or user.is_imis_admin
+    """No row security for this user: the system itself (None), an administrator, or anybody when
+    ROW_SECURITY is off. The one place where the rule is decided; every module's selectors ask it."""
+    return user is None or not settings.ROW_SECURITY or user.is_imis_admin
 
 
 def districts_of_user(user) -> QuerySet:
-    """The districts a user works in: all of them for an administrator, else the assigned ones."""
-    if user.is_imis_admin:
+    """The districts a user works in: all of them without row security, else the assigned ones."""
+    if sees_every_location(user):
         return current_locations().filter(type=DISTRICT).select_related("parent")
     if not user.i_user_id:
         return Location.objects.none()

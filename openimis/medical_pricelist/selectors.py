@@ -20,7 +20,7 @@ DETAIL_MEDICAL_FIELD = {"services": "service", "items": "item"}
 
 
 def _visible_to(queryset: QuerySet, user) -> QuerySet:
-    if user is None or getattr(user, "is_imis_admin", False):
+    if location_selectors.sees_every_location(user):
         return queryset
     districts = location_selectors.districts_of_user(user)
     district_ids = list(districts.values_list("id", flat=True))
