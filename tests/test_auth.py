@@ -408,3 +408,27 @@ def test_remote_user_authentication_only_when_enabled(client, admin_user):
         answer = client.post("/api/graphql", query, content_type="application/json",
                              REMOTE_USER="Admin").json()
     assert answer["data"]["user"]["username"] == "Admin"
+
+
+def test_logout_revokes_the_access_token_until_it_would_expire(gql, client, alice):
+    """A copy of the access token (a Bearer client, a stolen cookie) stops working at logout."""
+    login(gql, "alice")
+    access = client.cookies["JWT"].value
+    bearer = fresh_gql()
+    assert "errors" not in bearer(PROTECTED, HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert "errors" not in gql(LOGOUT)
+    refused = bearer(PROTECTED, HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert refused["errors"][0]["message"] == "unauthorized"
+    assert bearer.client.get(CURRENT_USER, HTTP_AUTHORIZATION=f"Bearer {access}").status_code == 401
+    refresh = bearer("mutation($t: String) { refreshToken(token: $t) { token } }", {"t": access})
+    assert refresh["errors"][0]["message"] == "Token has been revoked"
+    other_session = fresh_gql()  # the user's other sessions go on
+    login(other_session, "alice")
+    assert "errors" not in other_session(PROTECTED)
+
+
+def test_a_bearer_client_logs_out_with_its_header(gql, alice):
+    _, result = login(fresh_gql(), "alice")
+    access = result["data"]["tokenAuth"]["token"]
+    assert "errors" not in gql(LOGOUT, HTTP_AUTHORIZATION=f"Bearer {access}")
+    assert gql(PROTECTED, HTTP_AUTHORIZATION=f"Bearer {access}")["errors"][0]["message"] == "unauthorized"

@@ -3,6 +3,10 @@
 Access tokens are signed with HS256 and `SECRET_KEY`, or with RS256 when `keys/jwt_private_key.pem`
 and `keys/jwt_public_key.pem` exist. Refresh tokens are random strings, stored as SHA-256 digests,
 rotated on every use; each use pushes the end of the session forward by the refresh window.
+
+Logging out revokes the access token too: its id (`jti`) is kept in the cache until the token would
+have expired, and a revoked token no longer authenticates. With several processes the cache must be
+shared (CACHE_BACKEND=redis or memcached), as for the login lockout.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import jwt
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -63,12 +68,13 @@ def refresh_lifetime() -> int:
 
 def issue_access_token(user: User, orig_iat: int | None = None) -> tuple[str, dict]:
     now = int(timezone.now().timestamp())
-    payload = {"username": user.username, "exp": now + access_lifetime(), "origIat": orig_iat or now}
+    payload = {"username": user.username, "exp": now + access_lifetime(), "origIat": orig_iat or now,
+               "jti": secrets.token_urlsafe(16)}
     algorithm_name, signing_key, _ = _keys()
     return jwt.encode(payload, signing_key, algorithm=algorithm_name), payload
 
 
-def decode_access_token(token: str) -> dict:
+def _verified_payload(token: str) -> dict:
     algorithm_name, _, verifying_key = _keys()
     try:
         return jwt.decode(token, verifying_key, algorithms=[algorithm_name])
@@ -76,6 +82,32 @@ def decode_access_token(token: str) -> dict:
         raise InvalidToken("Signature has expired") from None
     except jwt.PyJWTError:
         raise InvalidToken("Error decoding signature") from None
+
+
+def _revocation_key(jti: str) -> str:
+    return f"openimis:revoked-jwt:{jti}"
+
+
+def decode_access_token(token: str) -> dict:
+    payload = _verified_payload(token)
+    jti = payload.get("jti")
+    if jti and cache.get(_revocation_key(jti)):
+        raise InvalidToken("Token has been revoked")
+    return payload
+
+
+def revoke_access_token(token: str | None) -> bool:
+    """Refuse this access token from now until it expires (logout). False when it was not valid."""
+    try:
+        payload = _verified_payload(token or "")
+    except InvalidToken:
+        return False
+    jti = payload.get("jti")
+    remaining = int(payload.get("exp", 0)) - int(timezone.now().timestamp())
+    if not jti or remaining <= 0:
+        return False
+    cache.set(_revocation_key(jti), True, timeout=remaining + 1)
+    return True
 
 
 def user_from_access_token(token: str) -> User:

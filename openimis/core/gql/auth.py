@@ -12,6 +12,7 @@ from graphql import GraphQLError
 
 from openimis.core import services
 from openimis.core.auth import lockout, tokens
+from openimis.core.auth.middleware import header_token
 from openimis.graphql.rights import PUBLIC
 
 INVALID_CREDENTIALS = "Please enter valid credentials"
@@ -130,7 +131,10 @@ class DeleteJSONWebTokenCookie(graphene.Mutation):
 
     @classmethod
     def mutate(cls, root, info):
+        """Logout: the cookie goes, and the access token it held (or the header's) stops working."""
         request = info.context
+        for token in (request.COOKIES.get(settings.JWT["COOKIE"]), header_token(request)):
+            tokens.revoke_access_token(token)
         request.auth_cookies["access"] = None
         return cls(deleted=settings.JWT["COOKIE"] in request.COOKIES)
 
