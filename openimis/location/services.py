@@ -12,6 +12,8 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -35,33 +37,77 @@ from openimis.location.models import (
     UserDistrict,
 )
 
-LOCATION_TYPE_NAMES = {REGION: "region", DISTRICT: "district", MUNICIPALITY: "municipality",
-                       VILLAGE: "village"}
 MAX_INT = 2147483647
+
+# Messages naming a location type are whole sentences, one per type: in French the type's gender
+# changes the articles around it. `gettext_noop` here, `_()` where they are raised.
+IS_A = {  # the detail of a refused type: "<code> is a <type>"
+    REGION: gettext_noop("%(code)s is a region"),
+    DISTRICT: gettext_noop("%(code)s is a district"),
+    MUNICIPALITY: gettext_noop("%(code)s is a municipality"),
+    VILLAGE: gettext_noop("%(code)s is a village"),
+}
+NEEDS_PARENT = {
+    DISTRICT: gettext_noop("A district needs a parent region (parentUuid)"),
+    MUNICIPALITY: gettext_noop("A municipality needs a parent district (parentUuid)"),
+    VILLAGE: gettext_noop("A village needs a parent municipality (parentUuid)"),
+}
+WRONG_PARENT = {
+    DISTRICT: gettext_noop("The parent of a district must be a region"),
+    MUNICIPALITY: gettext_noop("The parent of a municipality must be a district"),
+    VILLAGE: gettext_noop("The parent of a village must be a municipality"),
+}
+NEEDS_NEW_PARENT = {
+    DISTRICT: gettext_noop("A district needs a new parent region (newParentUuid)"),
+    MUNICIPALITY: gettext_noop("A municipality needs a new parent district (newParentUuid)"),
+    VILLAGE: gettext_noop("A village needs a new parent municipality (newParentUuid)"),
+}
+WRONG_NEW_PARENT = {
+    DISTRICT: gettext_noop("A district can only move under a region"),
+    MUNICIPALITY: gettext_noop("A municipality can only move under a district"),
+    VILLAGE: gettext_noop("A village can only move under a municipality"),
+}
+CHILDREN_MOVE_TO = {
+    REGION: gettext_noop("The children of a region can only move to another region"),
+    DISTRICT: gettext_noop("The children of a district can only move to another district"),
+    MUNICIPALITY: gettext_noop("The children of a municipality can only move to another municipality"),
+    VILLAGE: gettext_noop("The children of a village can only move to another village"),
+}
+CHANGE_NEEDS_RIGHT = {  # municipalities and villages; regions and districts need 121906
+    MUNICIPALITY: gettext_noop("this change of a municipality needs right %(right)s"),
+    VILLAGE: gettext_noop("this change of a village needs right %(right)s"),
+}
+# labels given to core's `required_text`, which translates them
+LABELS = [gettext_noop("Location code"), gettext_noop("Location name"), gettext_noop("Health facility code"),
+          gettext_noop("Health facility name")]
 
 
 # --- helpers -------------------------------------------------------------------------------
 
 def _optional_text(data: dict, key: str, label: str, max_length: int) -> str | None:
+    """`label`: marked with `gettext_noop` by the caller, translated here."""
     value = data.get(key)
     if value in (None, ""):
         return None
     value = str(value).strip()
     if len(value) > max_length:
-        raise ValidationFailed(f"{label} is longer than {max_length} characters")
+        raise ValidationFailed(_("%(label)s is longer than %(length)s characters")
+                               % {"label": _(label), "length": max_length})
     return value or None
 
 
 def _optional_count(data: dict, key: str, label: str) -> int | None:
+    """`label`: marked with `gettext_noop` by the caller, translated here."""
     value = data.get(key)
     if value in (None, ""):
         return None
     try:
         value = int(value)
     except (TypeError, ValueError):
-        raise ValidationFailed(f"{label} must be a whole number") from None
+        raise ValidationFailed(_("%(label)s must be a whole number") % {"label": _(label)}) from None
     if value < 0 or value > MAX_INT:
-        raise ValidationFailed(f"{label} must be between 0 and {MAX_INT}")
+        raise ValidationFailed(_("%(label)s must be between 0 and %(maximum)s")
+                               % {"label": _(label), "maximum": MAX_INT})
     return value
 
 
@@ -97,10 +143,10 @@ def current_dependents(model, ids, skip=()) -> list[str]:
 def _location_type(data: dict) -> str:
     location_type = (data.get("type") or "").strip().upper()
     if not location_type:
-        raise ValidationFailed("Location type is mandatory")
+        raise ValidationFailed(_("Location type is mandatory"))
     if location_type not in LOCATION_TYPES:
-        raise ValidationFailed(f"Unknown location type: {location_type}",
-                               f"the types are {', '.join(LOCATION_TYPES)}")
+        raise ValidationFailed(_("Unknown location type: %(type)s") % {"type": location_type},
+                               _("the types are %(types)s") % {"types": ", ".join(LOCATION_TYPES)})
     return location_type
 
 
@@ -110,14 +156,16 @@ def _check_tree_right(actor, location_type: str, right: int) -> None:
         return
     if location_type in (REGION, DISTRICT):
         if not actor.has_any_right([rights.REGION_DISTRICT_EDIT]):
-            raise PermissionDenied("unauthorized", "creating or changing regions and districts needs "
-                                                   f"right {rights.REGION_DISTRICT_EDIT}")
+            # the message stays openIMIS's "unauthorized" (as core's); the detail says why
+            raise PermissionDenied(
+                detail=_("creating or changing regions and districts needs right %(right)s")
+                % {"right": rights.REGION_DISTRICT_EDIT})
     elif not actor.has_any_right([right, rights.REGION_DISTRICT_EDIT]):
-        raise PermissionDenied("unauthorized", f"this change of a {LOCATION_TYPE_NAMES[location_type]} "
-                                               f"needs right {right}")
+        raise PermissionDenied(detail=_(CHANGE_NEEDS_RIGHT[location_type]) % {"right": right})
 
 
-def _find_location(actor, uuid: str | None, code: str | None = None, label: str = "Location") -> Location:
+def _find_location(actor, uuid: str | None, code: str | None = None,
+                   not_found: str = gettext_noop("Location not found")) -> Location:
     queryset = selectors.locations(actor)
     location = None
     if uuid:
@@ -125,7 +173,7 @@ def _find_location(actor, uuid: str | None, code: str | None = None, label: str 
     elif code:
         location = queryset.filter(code=code).first()
     if location is None:
-        raise NotFound(f"{label} not found", str(uuid or code or ""))
+        raise NotFound(_(not_found), str(uuid or code or ""))
     return location
 
 
@@ -133,31 +181,28 @@ def _parent_for(actor, location_type: str, parent_uuid: str | None) -> Location 
     level = LOCATION_TYPES.index(location_type)
     if level == 0:
         if parent_uuid:
-            raise ValidationFailed("A region has no parent location")
+            raise ValidationFailed(_("A region has no parent location"))
         return None
     expected = LOCATION_TYPES[level - 1]
     if not parent_uuid:
-        raise ValidationFailed(f"A {LOCATION_TYPE_NAMES[location_type]} needs a parent "
-                               f"{LOCATION_TYPE_NAMES[expected]} (parentUuid)")
-    parent = _find_location(actor, parent_uuid, label="Parent location")
+        raise ValidationFailed(_(NEEDS_PARENT[location_type]))
+    parent = _find_location(actor, parent_uuid, not_found=gettext_noop("Parent location not found"))
     if parent.type != expected:
-        raise ValidationFailed(
-            f"The parent of a {LOCATION_TYPE_NAMES[location_type]} must be a {LOCATION_TYPE_NAMES[expected]}",
-            f"{parent.code} is a {LOCATION_TYPE_NAMES[parent.type]}")
+        raise ValidationFailed(_(WRONG_PARENT[location_type]), _(IS_A[parent.type]) % {"code": parent.code})
     return parent
 
 
 def _fill_location(location: Location, data: dict) -> None:
     location.code = required_text(data, "code", "Location code", 8)
     if not selectors.location_code_is_free(location.code, except_location_id=location.pk):
-        raise ValidationFailed(f"Location code {location.code} is already used",
+        raise ValidationFailed(_("Location code %(code)s is already used") % {"code": location.code},
                                "mutation.location_code_duplicated")
     location.name = required_text(data, "name", "Location name", 50)
     # complete update: an omitted optional value is cleared
-    location.male_population = _optional_count(data, "male_population", "Male population")
-    location.female_population = _optional_count(data, "female_population", "Female population")
-    location.other_population = _optional_count(data, "other_population", "Other population")
-    location.families = _optional_count(data, "families", "Families")
+    location.male_population = _optional_count(data, "male_population", gettext_noop("Male population"))
+    location.female_population = _optional_count(data, "female_population", gettext_noop("Female population"))
+    location.other_population = _optional_count(data, "other_population", gettext_noop("Other population"))
+    location.families = _optional_count(data, "families", gettext_noop("Families"))
 
 
 @transaction.atomic
@@ -177,17 +222,17 @@ def create_location(actor, data: dict) -> Location:
 @transaction.atomic
 def update_location(actor, data: dict) -> Location:
     if not data.get("uuid"):
-        raise ValidationFailed("uuid is mandatory to update a location")
+        raise ValidationFailed(_("uuid is mandatory to update a location"))
     location = _find_location(actor, data["uuid"])
     location_type = _location_type(data)
     if location_type != location.type:
-        raise ValidationFailed("The type of a location cannot change",
-                               f"{location.code} is a {LOCATION_TYPE_NAMES[location.type]}")
+        raise ValidationFailed(_("The type of a location cannot change"),
+                               _(IS_A[location.type]) % {"code": location.code})
     _check_tree_right(actor, location.type, rights.LOCATION_EDIT)
     parent_uuid = data.get("parent_uuid")
     current_parent_uuid = location.parent.uuid if location.parent_id else None
     if parent_uuid and parent_uuid != current_parent_uuid:
-        raise ValidationFailed("An update cannot change the parent of a location: move it (moveLocation)")
+        raise ValidationFailed(_("An update cannot change the parent of a location: move it (moveLocation)"))
     _fill_location(location, data)
     location.save_history(audit_id(actor))
     location.save()
@@ -197,10 +242,14 @@ def update_location(actor, data: dict) -> Location:
 def _check_not_used(location: Location, ids: list[int]) -> None:
     used = current_dependents(Location, ids, skip=(Location,))  # the children go with it or move
     if used:
+        # `pgettext`: in French the participle agrees with a location (feminine), not a facility
+        if len(ids) > 1:
+            detail = _("%(code)s and the locations below it are still used by %(dependents)s")
+        else:
+            detail = pgettext("location", "%(code)s is still used by %(dependents)s")
         raise ValidationFailed(
-            f"Location {location.code} cannot be deleted: it is still used",
-            f"{location.code} {'and the locations below it are' if len(ids) > 1 else 'is'} still used by "
-            + ", ".join(used))
+            _("Location %(code)s cannot be deleted: it is still used") % {"code": location.code},
+            detail % {"code": location.code, "dependents": ", ".join(used)})
 
 
 @transaction.atomic
@@ -212,14 +261,13 @@ def delete_location(actor, data: dict) -> Location:
     now = timezone.now()
     new_parent_uuid = data.get("new_parent_uuid")
     if new_parent_uuid:
-        new_parent = _find_location(actor, new_parent_uuid, label="New parent location")
+        new_parent = _find_location(actor, new_parent_uuid,
+                                    not_found=gettext_noop("New parent location not found"))
         if new_parent.pk == location.pk:
-            raise ValidationFailed("A location cannot take over its own children")
+            raise ValidationFailed(_("A location cannot take over its own children"))
         if new_parent.type != location.type:
-            raise ValidationFailed(
-                f"The children of a {LOCATION_TYPE_NAMES[location.type]} can only move to another "
-                f"{LOCATION_TYPE_NAMES[location.type]}", f"{new_parent.code} is a "
-                f"{LOCATION_TYPE_NAMES[new_parent.type]}")
+            raise ValidationFailed(_(CHILDREN_MOVE_TO[location.type]),
+                                   _(IS_A[new_parent.type]) % {"code": new_parent.code})
         _check_not_used(location, [location.pk])
         for child in selectors.current_locations().filter(parent=location):
             child.save_history(audit_id(actor))
@@ -243,17 +291,16 @@ def move_location(actor, data: dict) -> Location:
     level = location.level
     if level == 0:
         if new_parent_uuid:
-            raise ValidationFailed("A region cannot move under another location")
+            raise ValidationFailed(_("A region cannot move under another location"))
         return location
     expected = LOCATION_TYPES[level - 1]
     if not new_parent_uuid:
-        raise ValidationFailed(f"A {LOCATION_TYPE_NAMES[location.type]} needs a new parent "
-                               f"{LOCATION_TYPE_NAMES[expected]} (newParentUuid)")
-    new_parent = _find_location(actor, new_parent_uuid, label="New parent location")
+        raise ValidationFailed(_(NEEDS_NEW_PARENT[location.type]))
+    new_parent = _find_location(actor, new_parent_uuid,
+                                not_found=gettext_noop("New parent location not found"))
     if new_parent.type != expected:
-        raise ValidationFailed(
-            f"A {LOCATION_TYPE_NAMES[location.type]} can only move under a {LOCATION_TYPE_NAMES[expected]}",
-            f"{new_parent.code} is a {LOCATION_TYPE_NAMES[new_parent.type]}")
+        raise ValidationFailed(_(WRONG_NEW_PARENT[location.type]),
+                               _(IS_A[new_parent.type]) % {"code": new_parent.code})
     if new_parent.pk == location.parent_id:
         return location
     location.save_history(audit_id(actor))
@@ -264,34 +311,37 @@ def move_location(actor, data: dict) -> Location:
 
 # --- health facilities ---------------------------------------------------------------------
 
-def _choice(data: dict, key: str, label: str, choices) -> str:
+def _choice(data: dict, key: str, mandatory: str, unknown: str, choices) -> str:
+    """`mandatory` and `unknown` (with `%(value)s`): messages marked with `gettext_noop` by the caller."""
     value = (data.get(key) or "").strip()
     if not value:
-        raise ValidationFailed(f"{label} is mandatory")
-    codes = [code for code, _ in choices]
+        raise ValidationFailed(_(mandatory))
+    codes = [code for code, _label in choices]
     if value not in codes:
-        raise ValidationFailed(f"Unknown {label.lower()}: {value}", f"one of {', '.join(codes)}")
+        raise ValidationFailed(_(unknown) % {"value": value},
+                               _("one of %(codes)s") % {"codes": ", ".join(codes)})
     return value
 
 
-def _price_list_id(data: dict, key: str, field_name: str, label: str) -> int | None:
+def _price_list_id(data: dict, key: str, field_name: str, unknown: str) -> int | None:
+    """`unknown` (with `%(value)s`): a message marked with `gettext_noop` by the caller."""
     value = data.get(key)
     if value in (None, ""):
         return None
     price_list_model = HealthFacility._meta.get_field(field_name).related_model
     if not price_list_model.objects.filter(id=int(value), validity_to__isnull=True).exists():
-        raise ValidationFailed(f"Unknown {label}: {value}")
+        raise ValidationFailed(_(unknown) % {"value": value})
     return int(value)
 
 
 def _contract_dates(data: dict) -> tuple[datetime.date | None, datetime.date | None]:
     start, end = as_date(data.get("contract_start_date")), as_date(data.get("contract_end_date"))
     if (start is None) != (end is None):
-        raise ValidationFailed("Give both contract dates or neither")
+        raise ValidationFailed(_("Give both contract dates or neither"))
     if start is not None and end <= start:
-        raise ValidationFailed("The contract end date must be after its start date")
+        raise ValidationFailed(_("The contract end date must be after its start date"))
     if start is None and module_config("location").get("health_facility_contract_dates_mandatory"):
-        raise ValidationFailed("The contract dates are mandatory")
+        raise ValidationFailed(_("The contract dates are mandatory"))
     return start, end
 
 
@@ -301,48 +351,50 @@ def _status(data: dict, current: str | None) -> str:
         return current or HealthFacilityStatus.ACTIVE  # the frontend sends it only when it shows the field
     value = str(getattr(value, "value", value)).strip().upper()
     if value not in HealthFacilityStatus.values:
-        raise ValidationFailed(f"Unknown health facility status: {value}",
-                               f"one of {', '.join(HealthFacilityStatus.values)}")
+        raise ValidationFailed(_("Unknown health facility status: %(status)s") % {"status": value},
+                               _("one of %(codes)s") % {"codes": ", ".join(HealthFacilityStatus.values)})
     return value
 
 
 def _fill_health_facility(actor, facility: HealthFacility, data: dict) -> None:
     facility.code = required_text(data, "code", "Health facility code", 8)
     if not selectors.health_facility_code_is_free(facility.code, except_health_facility_id=facility.pk):
-        raise ValidationFailed(f"Health facility code {facility.code} is already used",
+        raise ValidationFailed(_("Health facility code %(code)s is already used") % {"code": facility.code},
                                "mutation.health_facility_code_duplicated")
     facility.name = required_text(data, "name", "Health facility name", 100)
     legal_form = (data.get("legal_form_id") or "").strip()
     if not legal_form:
-        raise ValidationFailed("Legal form is mandatory")
+        raise ValidationFailed(_("Legal form is mandatory"))
     if not HealthFacilityLegalForm.objects.filter(code=legal_form).exists():
-        raise ValidationFailed(f"Unknown legal form: {legal_form}")
+        raise ValidationFailed(_("Unknown legal form: %(value)s") % {"value": legal_form})
     facility.legal_form_id = legal_form
-    facility.level = _choice(data, "level", "Level", HEALTH_FACILITY_LEVELS)
+    facility.level = _choice(data, "level", gettext_noop("Level is mandatory"),
+                             gettext_noop("Unknown level: %(value)s"), HEALTH_FACILITY_LEVELS)
     sub_level = (data.get("sub_level_id") or "").strip() or None
     if sub_level and not HealthFacilitySubLevel.objects.filter(code=sub_level).exists():
-        raise ValidationFailed(f"Unknown sub-level: {sub_level}")
+        raise ValidationFailed(_("Unknown sub-level: %(value)s") % {"value": sub_level})
     facility.sub_level_id = sub_level
-    facility.care_type = _choice(data, "care_type", "Care type", CARE_TYPES)
+    facility.care_type = _choice(data, "care_type", gettext_noop("Care type is mandatory"),
+                                 gettext_noop("Unknown care type: %(value)s"), CARE_TYPES)
     location_id = data.get("location_id")
     if location_id in (None, ""):
-        raise ValidationFailed("The district of the health facility is mandatory (locationId)")
+        raise ValidationFailed(_("The district of the health facility is mandatory (locationId)"))
     district = selectors.locations(actor, manages_tree=False).filter(id=int(location_id)).first()
     if district is None:
-        raise NotFound("District not found", str(location_id))
+        raise NotFound(_("District not found"), str(location_id))
     if district.type != DISTRICT:
-        raise ValidationFailed("A health facility is located in a district",
-                               f"{district.code} is a {LOCATION_TYPE_NAMES[district.type]}")
+        raise ValidationFailed(_("A health facility is located in a district"),
+                               _(IS_A[district.type]) % {"code": district.code})
     facility.location = district
-    facility.acc_code = _optional_text(data, "acc_code", "Accounting code", 25)
-    facility.address = _optional_text(data, "address", "Address", 100)
-    facility.phone = _optional_text(data, "phone", "Phone", 50)
-    facility.fax = _optional_text(data, "fax", "Fax", 50)
-    facility.email = _optional_text(data, "email", "E-mail", 50)
+    facility.acc_code = _optional_text(data, "acc_code", gettext_noop("Accounting code"), 25)
+    facility.address = _optional_text(data, "address", gettext_noop("Address"), 100)
+    facility.phone = _optional_text(data, "phone", gettext_noop("Phone"), 50)
+    facility.fax = _optional_text(data, "fax", gettext_noop("Fax"), 50)
+    facility.email = _optional_text(data, "email", gettext_noop("E-mail"), 50)
     facility.services_pricelist_id = _price_list_id(data, "services_pricelist_id", "services_pricelist",
-                                                    "services price list")
+                                                    gettext_noop("Unknown services price list: %(value)s"))
     facility.items_pricelist_id = _price_list_id(data, "items_pricelist_id", "items_pricelist",
-                                                 "items price list")
+                                                 gettext_noop("Unknown items price list: %(value)s"))
     facility.offline = bool(data.get("offline"))
     facility.contract_start_date, facility.contract_end_date = _contract_dates(data)
     facility.status = _status(data, facility.status if facility.pk else None)
@@ -353,21 +405,22 @@ def _catchment_rows(data: dict) -> dict[int, int | None]:
     wanted: dict[int, int | None] = {}
     for row in data.get("catchments") or []:
         if row.get("location_id") in (None, ""):
-            raise ValidationFailed("A catchment needs a village (locationId)")
+            raise ValidationFailed(_("A catchment needs a village (locationId)"))
         village_id = int(row["location_id"])
         if village_id in wanted:
-            raise ValidationFailed(f"Village {village_id} is listed twice in the catchments")
+            raise ValidationFailed(_("Village %(id)s is listed twice in the catchments") % {"id": village_id})
         catchment = row.get("catchment")
         if catchment is not None and not 0 <= int(catchment) <= 100:
-            raise ValidationFailed("A catchment is a percentage from 0 to 100")
+            raise ValidationFailed(_("A catchment is a percentage from 0 to 100"))
         wanted[village_id] = None if catchment is None else int(catchment)
     if wanted:
         villages = set(selectors.current_locations().filter(id__in=wanted, type=VILLAGE)
                        .values_list("id", flat=True))
         unknown = sorted(set(wanted) - villages)
         if unknown:
-            raise ValidationFailed(f"Unknown village: {', '.join(str(i) for i in unknown)}",
-                                   "catchments are villages")
+            raise ValidationFailed(_("Unknown village: %(ids)s")
+                                   % {"ids": ", ".join(str(i) for i in unknown)},
+                                   _("catchments are villages"))
     return wanted
 
 
@@ -408,18 +461,18 @@ def _find_health_facility(actor, uuid: str | None, code: str | None = None) -> H
     if uuid:
         facility = queryset.filter(uuid=uuid).first()
         if facility is None and HealthFacility.objects.filter(uuid=uuid, validity_to__isnull=False).exists():
-            raise ValidationFailed("cannot update historical data", str(uuid))
+            raise ValidationFailed(_("cannot update historical data"), str(uuid))
     elif code:
         facility = queryset.filter(code=code).first()
     if facility is None:
-        raise NotFound("Health facility not found", str(uuid or code or ""))
+        raise NotFound(_("Health facility not found"), str(uuid or code or ""))
     return facility
 
 
 @transaction.atomic
 def update_health_facility(actor, data: dict) -> HealthFacility:
     if not data.get("uuid"):
-        raise ValidationFailed("uuid is mandatory to update a health facility")
+        raise ValidationFailed(_("uuid is mandatory to update a health facility"))
     facility = _find_health_facility(actor, data["uuid"])
     _fill_health_facility(actor, facility, data)
     wanted = _catchment_rows(data)
@@ -434,8 +487,10 @@ def delete_health_facility(actor, data: dict) -> HealthFacility:
     facility = _find_health_facility(actor, data.get("uuid"), data.get("code"))
     used = current_dependents(HealthFacility, [facility.pk], skip=(HealthFacilityCatchment,))
     if used:
-        raise ValidationFailed(f"Health facility {facility.code} cannot be deleted: it is still used",
-                               f"{facility.code} is still used by " + ", ".join(used))
+        raise ValidationFailed(
+            _("Health facility %(code)s cannot be deleted: it is still used") % {"code": facility.code},
+            pgettext("health facility", "%(code)s is still used by %(dependents)s")
+            % {"code": facility.code, "dependents": ", ".join(used)})
     facility.delete_history(audit_id(actor))
     HealthFacilityCatchment.objects.current().filter(health_facility=facility).update(
         validity_to=facility.validity_to)
@@ -454,12 +509,13 @@ def _replace_links(model, owner_field: str, owner_id: int, location_ids, audit_u
         for location_id in wanted - kept)
 
 
-def _check_type(location_ids, location_type: str, label: str) -> None:
+def _check_type(location_ids, location_type: str, unknown: str) -> None:
+    """`unknown` (with `%(ids)s`): a message marked with `gettext_noop` by the caller."""
     wanted = {int(location_id) for location_id in location_ids}
     found = set(Location.objects.current().filter(id__in=wanted, type=location_type)
                 .values_list("id", flat=True))
     if wanted - found:
-        raise ValidationFailed(f"Unknown {label}: {', '.join(str(i) for i in sorted(wanted - found))}")
+        raise ValidationFailed(_(unknown) % {"ids": ", ".join(str(i) for i in sorted(wanted - found))})
 
 
 def save_user_locations(actor, user, data: dict) -> None:
@@ -469,16 +525,16 @@ def save_user_locations(actor, user, data: dict) -> None:
     health_facility_id = data.get("health_facility_id")
     if user.i_user_id and health_facility_id not in (None, "") \
             and not selectors.health_facility_exists(health_facility_id):
-        raise ValidationFailed(f"Unknown health facility: {health_facility_id}")
+        raise ValidationFailed(_("Unknown health facility: %(id)s") % {"id": health_facility_id})
     if user.i_user_id and data.get("districts") is not None:
-        _check_type(data["districts"], DISTRICT, "district")
+        _check_type(data["districts"], DISTRICT, gettext_noop("Unknown district: %(ids)s"))
         _replace_links(UserDistrict, "user_id", user.i_user_id, data["districts"], audit_user_id)
     if user.officer_id and data.get("location_id") is not None:
         location_id = int(data["location_id"])
         if not Location.objects.current().filter(id=location_id).exists():
-            raise ValidationFailed(f"Unknown location: {location_id}")
+            raise ValidationFailed(_("Unknown location: %(id)s") % {"id": location_id})
     if user.officer_id and data.get("village_ids") is not None:
-        _check_type(data["village_ids"], VILLAGE, "village")
+        _check_type(data["village_ids"], VILLAGE, gettext_noop("Unknown village: %(ids)s"))
         _replace_links(OfficerVillage, "officer_id", user.officer_id, data["village_ids"], audit_user_id)
 
 
