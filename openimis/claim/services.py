@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from openimis.claim.models import ClaimAdmin
 from openimis.core.errors import ValidationFailed
 from openimis.core.services import as_date, audit_id, required_text
 from openimis.location import selectors as location_selectors
 
 CLAIM_ADMIN = "CLAIM_ADMIN"
+# labels given to core's `required_text`, which translates them
+LAST_NAME_LABEL = gettext_noop("Last name")
+OTHER_NAMES_LABEL = gettext_noop("Other names")
 
 
 def _health_facility_id(data: dict) -> int:
     value = data.get("health_facility_id")
     if value in (None, ""):
-        raise ValidationFailed("Health facility is mandatory for a claim administrator",
-                               "userTypes contains CLAIM_ADMIN but healthFacilityId is missing")
+        raise ValidationFailed(_("Health facility is mandatory for a claim administrator"),
+                               _("userTypes contains CLAIM_ADMIN but healthFacilityId is missing"))
     if not location_selectors.health_facility_exists(value):
-        raise ValidationFailed(f"Unknown health facility: {value}")
+        raise ValidationFailed(_("Unknown health facility: %(id)s") % {"id": value})
     return int(value)
 
 
 def _fill_claim_admin(claim_admin: ClaimAdmin, user, data: dict, health_facility_id: int) -> None:
     claim_admin.code = user.username
-    claim_admin.last_name = required_text(data, "last_name", "Last name", 100)
-    claim_admin.other_names = required_text(data, "other_names", "Other names", 100)
+    claim_admin.last_name = required_text(data, "last_name", LAST_NAME_LABEL, 100)
+    claim_admin.other_names = required_text(data, "other_names", OTHER_NAMES_LABEL, 100)
     claim_admin.phone = data.get("phone") or None
     claim_admin.email_id = data.get("email") or None
     claim_admin.dob = as_date(data.get("birth_date"))

@@ -13,6 +13,8 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import audit_id
@@ -22,7 +24,33 @@ from openimis.medical.services import decimal_value
 from openimis.medical_pricelist import selectors
 from openimis.medical_pricelist.models import ItemsPricelistMutation, ServicesPricelistMutation
 
-LABELS = {"services": ("Services price list", "service"), "items": ("Items price list", "item")}
+# Messages that name the kind of list or of medical object: one sentence per kind (marked here,
+# translated at use), so that each language can write its own grammar.
+MESSAGES = {
+    "services": {
+        "name_taken": gettext_noop("Services price list name %(name)s already exists"),
+        "unknown": gettext_noop("Unknown service: %(uuids)s"),
+        "added_and_removed": gettext_noop("A service cannot be added and removed at once"),
+        "not_listed": gettext_noop("The service %(code)s is not on the price list"),
+        "not_found": gettext_noop("Services price list not found"),
+        "in_use": gettext_noop("Services price list %(name)s is used by the health facilities "
+                               "%(facilities)s"),
+        "listed": gettext_noop("The service %(code)s is on the price lists %(names)s: "
+                               "remove it from them first"),
+    },
+    "items": {
+        "name_taken": gettext_noop("Items price list name %(name)s already exists"),
+        "unknown": gettext_noop("Unknown item: %(uuids)s"),
+        "added_and_removed": gettext_noop("An item cannot be added and removed at once"),
+        "not_listed": gettext_noop("The item %(code)s is not on the price list"),
+        "not_found": gettext_noop("Items price list not found"),
+        "in_use": gettext_noop("Items price list %(name)s is used by the health facilities %(facilities)s"),
+        "listed": gettext_noop("The item %(code)s is on the price lists %(names)s: "
+                               "remove it from them first"),
+    },
+}
+# label given to medical's `decimal_value` for an overriding price
+PRICE_LABEL = gettext_noop("price")
 MUTATION_LINKS = {"services": (ServicesPricelistMutation, "services_pricelist"),
                   "items": (ItemsPricelistMutation, "items_pricelist")}
 LIST_LOCATION_TYPES = ("R", "D")
@@ -30,31 +58,30 @@ LIST_LOCATION_TYPES = ("R", "D")
 
 def _date(value) -> datetime.date:
     if value in (None, ""):
-        raise ValidationFailed("pricelistDate is mandatory")
+        raise ValidationFailed(_("pricelistDate is mandatory"))
     if isinstance(value, datetime.date):
         return value
     try:
         return datetime.date.fromisoformat(str(value)[:10])
     except ValueError:
-        raise ValidationFailed("pricelistDate is not a date", str(value)) from None
+        raise ValidationFailed(_("pricelistDate is not a date"), str(value)) from None
 
 
 def _fields(kind: str, data: dict, exclude_uuid: str | None = None) -> dict:
-    label = LABELS[kind][0]
     name = (data.get("name") or "").strip()
     if not name:
-        raise ValidationFailed("name is mandatory")
+        raise ValidationFailed(_("name is mandatory"))
     if len(name) > 100:
-        raise ValidationFailed("name is longer than 100 characters", name)
+        raise ValidationFailed(_("name is longer than %(length)s characters") % {"length": 100}, name)
     if not selectors.pricelist_name_is_free(kind, name, exclude_uuid):
-        raise ValidationFailed(f"{label} name {name} already exists", name)
+        raise ValidationFailed(_(MESSAGES[kind]["name_taken"]) % {"name": name}, name)
     location = None
     if data.get("location_id"):
         location = location_selectors.current_locations().filter(uuid=str(data["location_id"])).first()
         if location is None:
-            raise ValidationFailed("Unknown location", str(data["location_id"]))
+            raise ValidationFailed(_("Unknown location"), str(data["location_id"]))
         if location.type not in LIST_LOCATION_TYPES:
-            raise ValidationFailed("A price list belongs to a region or a district", location.code)
+            raise ValidationFailed(_("A price list belongs to a region or a district"), location.code)
     return {"name": name, "pricelist_date": _date(data.get("pricelist_date")), "location": location}
 
 
@@ -64,7 +91,7 @@ def _medical_objects(kind: str, uuids) -> dict:
              else medical_selectors.current_items_by_uuid(uuids))
     missing = [uuid for uuid in uuids if uuid not in found]
     if missing:
-        raise ValidationFailed(f"Unknown {LABELS[kind][1]}: {', '.join(missing)}")
+        raise ValidationFailed(_(MESSAGES[kind]["unknown"]) % {"uuids": ", ".join(missing)})
     return found
 
 
@@ -78,11 +105,11 @@ def _apply_details(kind: str, actor, pricelist, data: dict) -> None:
     prices = {}
     for overrule in overrules:
         uuid = str(overrule.get("uuid") or "")
-        prices[uuid] = decimal_value(overrule, "price", "price")
+        prices[uuid] = decimal_value(overrule, "price", _(PRICE_LABEL))
     overruled = _medical_objects(kind, prices.keys())
     both = set(added) & set(removed)
     if both:
-        raise ValidationFailed(f"A {LABELS[kind][1]} cannot be added and removed at once",
+        raise ValidationFailed(_(MESSAGES[kind]["added_and_removed"]),
                                ", ".join(sorted(both)))
 
     details = {getattr(detail, f"{medical}_id"): detail
@@ -102,7 +129,7 @@ def _apply_details(kind: str, actor, pricelist, data: dict) -> None:
     for uuid, obj in overruled.items():
         detail = details.get(obj.pk)
         if detail is None:
-            raise ValidationFailed(f"The {LABELS[kind][1]} {obj.code} is not on the price list", uuid)
+            raise ValidationFailed(_(MESSAGES[kind]["not_listed"]) % {"code": obj.code}, uuid)
         if detail.price_overrule != prices[uuid]:
             detail.save_history()
             detail.price_overrule = prices[uuid]
@@ -127,13 +154,13 @@ def create_pricelist(kind: str, actor, data: dict, mutation_log=None):
 
 def _current_pricelist(kind: str, uuid):
     if not uuid:
-        raise ValidationFailed("uuid is mandatory")
+        raise ValidationFailed(_("uuid is mandatory"))
     pricelist = (selectors.PRICELIST_MODELS[kind].objects.select_for_update().filter(uuid=str(uuid))
                  .order_by("-validity_to").first())
     if pricelist is None:
-        raise NotFound(f"{LABELS[kind][0]} not found", str(uuid))
+        raise NotFound(_(MESSAGES[kind]["not_found"]), str(uuid))
     if not pricelist.is_current:
-        raise ValidationFailed("cannot update historical data", str(uuid))
+        raise ValidationFailed(_("cannot update historical data"), str(uuid))
     return pricelist
 
 
@@ -158,8 +185,9 @@ def delete_pricelist(kind: str, actor, uuid, mutation_log=None):
     facilities = list(location_selectors.current_health_facilities()
                       .filter(**{facility_field: pricelist}).values_list("code", flat=True))
     if facilities:
-        raise ValidationFailed(f"{LABELS[kind][0]} {pricelist.name} is used by the health facilities "
-                               f"{', '.join(sorted(facilities))}", str(uuid))
+        raise ValidationFailed(_(MESSAGES[kind]["in_use"])
+                               % {"name": pricelist.name, "facilities": ", ".join(sorted(facilities))},
+                               str(uuid))
     selectors.current_details(kind, pricelist).update(validity_to=timezone.now())
     pricelist.delete_history(audit_user_id=audit_id(actor))
     _link(kind, pricelist, mutation_log)
@@ -171,8 +199,9 @@ def delete_pricelist(kind: str, actor, uuid, mutation_log=None):
 def _refuse_if_listed(kind: str, medical_object) -> None:
     names = selectors.current_pricelists_holding(kind, medical_object)
     if names:
-        raise ValidationFailed(f"The {LABELS[kind][1]} {medical_object.code} is on the price lists "
-                               f"{', '.join(sorted(names))}: remove it from them first", medical_object.uuid)
+        raise ValidationFailed(_(MESSAGES[kind]["listed"])
+                               % {"code": medical_object.code, "names": ", ".join(sorted(names))},
+                               medical_object.uuid)
 
 
 def refuse_deleting_listed_item(actor, item) -> None:
