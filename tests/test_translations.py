@@ -127,3 +127,24 @@ def test_request_language_follows_the_user_else_the_browser(client, gql, french_
     assert "errors" not in gql.login("Admin", "admin123")
     result = gql('{ users(orderBy: ["nope"]) { totalCount } }')
     assert result["errors"][0]["message"] == "Impossible de trier par nope : champ inconnu"
+
+
+def test_a_message_shared_by_modules_has_one_french_translation():
+    """Django merges the modules' catalogues (the first module wins): a msgid that two modules share
+    must read the same in both, or a message would change with the module order."""
+    import gettext
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for mo_file in sorted(Path(settings.PACKAGE_DIR).glob("*/locale/fr/LC_MESSAGES/django.mo")):
+        module = mo_file.parts[-5]
+        with mo_file.open("rb") as stream:
+            catalog = gettext.GNUTranslations(stream)._catalog
+        for msgid, msgstr in catalog.items():
+            if not msgid:
+                continue  # the header
+            if msgid in seen and seen[msgid][1] != msgstr:
+                clashes.append((msgid, seen[msgid], (module, msgstr)))
+            seen.setdefault(msgid, (module, msgstr))
+    assert len(seen) > 200
+    assert not clashes

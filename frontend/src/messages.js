@@ -4,3 +4,36 @@ export const messages = {
   currency: "$",
   "autosuggest.more": "More...",
 };
+
+// Keys fe-core formats that no published package translates. fe-core looks a key up under the page's
+// module first, then bare: the searchers' header and buttons and the tables' pagination read these.
+// Contributed in English and French before the modules' own translations, so a package that carries
+// one of them still wins.
+const BASE_TRANSLATIONS = {
+  en: {
+    "search.title": "Search criteria",
+    resetFilterTooltip: "Reset",
+    refreshFilterTooltip: "Search",
+    "core.rowsPerPage": "Rows per page",
+    "core.ofPages": "of",
+    "core.ok": "OK",
+    "core.cancel": "Cancel",
+    "core.close": "Close",
+    "core.FatalError.title": "Something went wrong",
+    "core.FatalError.message": "The page could not be shown. Go back to the home page and try again.",
+  },
+  fr: {
+    "search.title": "Critères de recherche",
+    resetFilterTooltip: "Réinitialiser",
+    refreshFilterTooltip: "Rechercher",
+    "core.rowsPerPage": "Lignes par page",
+    "core.ofPages": "sur",
+    "core.ok": "OK",
+    "core.cancel": "Annuler",
+    "core.close": "Fermer",
+    "core.FatalError.title": "Une erreur est survenue",
+    "core.FatalError.message": "La page n'a pas pu être affichée. Revenez à l'accueil et réessayez.",
+  },
+};
+
+export const baseTranslations = Object.entries(BASE_TRANSLATIONS).map(([key, messages]) => ({ key, messages }));

@@ -1,9 +1,26 @@
 // The modules manager: the one object through which fe-core and every module reach the contributions of
 // the others and the configuration the server sent (moduleConfigurations). Built once at boot.
 
+import { baseTranslations } from "./messages";
+
 const MAIN_MENU_SUFFIX = ".MainMenu";
 const CORE_MAIN_MENU = "core.MainMenu";
 const HIDDEN = 1; // bit of a control's usage that hides the field
+
+const TRANSLATIONS = "translations";
+const FALLBACK_LANGUAGE = "en";
+
+// fe-core merges the translation contributions of the user's language in order: put every English message
+// first under each other language, so that a key its language pack lacks reads in English, not as the key.
+function withEnglishFallback(contributions) {
+  const english = contributions
+    .filter((contribution) => contribution.key === FALLBACK_LANGUAGE)
+    .reduce((all, contribution) => Object.assign(all, contribution.messages), {});
+  const others = [...new Set(contributions.map((contribution) => contribution.key))].filter(
+    (language) => language !== FALLBACK_LANGUAGE,
+  );
+  return [...others.map((language) => ({ key: language, messages: english })), ...contributions];
+}
 
 function asList(value) {
   if (value === undefined || value === null) return [];
@@ -37,7 +54,8 @@ export class ModulesManager {
     if (!this.contributionCache.has(key)) {
       const all = [];
       for (const module of this.modules) all.push(...asList(module.contributions[key]));
-      this.contributionCache.set(key, all);
+      const contributions = key === TRANSLATIONS ? withEnglishFallback([...baseTranslations, ...all]) : all;
+      this.contributionCache.set(key, contributions);
     }
     return this.contributionCache.get(key);
   }

@@ -23,11 +23,11 @@ def unique(prefix: str) -> str:
     return prefix + uuid.uuid4().hex[: 7 - len(prefix)].upper()
 
 
-def log_in_as(page, username: str, password: str) -> None:
+def log_in_as(page, username: str, password: str, logout_button: str = LOGOUT_BUTTON) -> None:
     page.set_viewport_size(WIDE)
     open_login_page(page)
     log_in(page, username, password)
-    page.locator(LOGOUT_BUTTON).wait_for()
+    page.locator(logout_button).wait_for()
 
 
 class Api:
