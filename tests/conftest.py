@@ -5,11 +5,24 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from openimis.core import services
 from openimis.core.models import Role, RoleRight
 
 PASSWORD = "Secret123"
+
+
+class QuickPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """The production algorithm (same name, same hash format) with few iterations: a login costs
+    half a second with the real count, and the tests log in a thousand times."""
+
+    iterations = 1000
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.conftest.QuickPBKDF2PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
 class GraphQLClient:
