@@ -46,6 +46,8 @@ class OpenIMISModuleConfig(AppConfig):
     - `exception_handler`: dotted path of the REST exception handler for this module's URLs;
     - `frontend_config`: `fe-<module>` -> configuration served by `moduleConfigurations` (a stored
       frontend configuration of the same module replaces it); see `frontend_configuration()`.
+    - `legacy_tables`: dotted path of the module's list of legacy openIMIS table mappings (`Table`, and
+      `AfterLoad` steps, of `openimis.core.legacy_import`), loaded by the importer in module order.
     """
 
     default_auto_field = "django.db.models.BigAutoField"
@@ -60,6 +62,7 @@ class OpenIMISModuleConfig(AppConfig):
     scheduled_jobs: list[tuple[str, str]] = []
     exception_handler: str | None = None
     frontend_config: dict[str, dict] = {}
+    legacy_tables: str | None = None
 
     @property
     def logical_name(self) -> str:

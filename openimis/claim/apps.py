@@ -5,6 +5,7 @@ class ClaimConfig(OpenIMISModuleConfig):
     name = "openimis.claim"
     label = "claim"
     module_name = "claim"
+    legacy_tables = "openimis.claim.legacy.TABLES"
     verbose_name = "openIMIS claims"
     requires = ["core", "location"]
     # no rights yet: the frontend shows the claim menu only once the module's queries exist

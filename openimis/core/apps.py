@@ -11,6 +11,7 @@ class CoreConfig(OpenIMISModuleConfig):
     name = "openimis.core"
     label = "core"
     module_name = "core"
+    legacy_tables = "openimis.core.legacy.TABLES"
     verbose_name = "openIMIS core"
     requires: list[str] = []
     default_config = {

@@ -6,6 +6,7 @@ class LocationConfig(OpenIMISModuleConfig):
     name = "openimis.location"
     label = "location"
     module_name = "location"
+    legacy_tables = "openimis.location.legacy.TABLES"
     verbose_name = "openIMIS locations"
     requires = ["core"]
     default_config = {

@@ -6,6 +6,7 @@ class MedicalConfig(OpenIMISModuleConfig):
     name = "openimis.medical"
     label = "medical"
     module_name = "medical"
+    legacy_tables = "openimis.medical.legacy.TABLES"
     verbose_name = "openIMIS medical items, services and diagnoses"
     requires = ["core"]
     default_config = {key: [code] for key, code in CONFIG_RIGHTS.items()}

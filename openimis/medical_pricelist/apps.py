@@ -6,6 +6,7 @@ class MedicalPricelistConfig(OpenIMISModuleConfig):
     name = "openimis.medical_pricelist"
     label = "medical_pricelist"
     module_name = "medical_pricelist"
+    legacy_tables = "openimis.medical_pricelist.legacy.TABLES"
     verbose_name = "openIMIS medical price lists"
     requires = ["core", "location", "medical"]
     default_config = {key: [code] for key, code in CONFIG_RIGHTS.items()}

@@ -6,6 +6,7 @@ class ProductConfig(OpenIMISModuleConfig):
     name = "openimis.product"
     label = "product"
     module_name = "product"
+    legacy_tables = "openimis.product.legacy.TABLES"
     verbose_name = "openIMIS insurance products"
     requires = ["core", "location", "medical"]
     default_config = {
