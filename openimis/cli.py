@@ -8,7 +8,7 @@ import sys
 import time
 
 STARTED = time.perf_counter()
-DEMO_ADMIN = {"username": "Admin", "password": "admin123", "last_name": "Admin", "other_names": "Admin"}
+DEMO_ADMIN = {"username": "Admin", "password": "admin123"}  # the administrator of the demo dataset
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -39,7 +39,6 @@ def prepare_database() -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     from openimis.core import services
-    from openimis.core.models import User
 
     env = settings.ENV
     if env.migrate:
@@ -48,10 +47,26 @@ def prepare_database() -> None:
             print("openimis: applying database migrations ...", flush=True)
             call_command("migrate", interactive=False, verbosity=0)
     services.ensure_reference_data()
-    if env.demo_dataset and not User.all_objects.exists():
-        services.create_administrator(DEMO_ADMIN["username"], DEMO_ADMIN["password"],
-                                      DEMO_ADMIN["last_name"], DEMO_ADMIN["other_names"])
-        print("openimis: demo administrator created", flush=True)
+    if env.demo_dataset:
+        load_demo_dataset()
+
+
+def load_demo_dataset() -> None:
+    """The openIMIS demo dataset, into an empty database only (a database with users is left alone)."""
+    from openimis.core import services
+    from openimis.core.legacy_import import database_is_empty
+    from openimis.core.legacy_import.demo import load_demo_dataset as load
+    from openimis.core.models import User
+
+    if User.all_objects.exists():
+        return
+    if not database_is_empty():
+        print("openimis: demo dataset not loaded: the database already holds data", flush=True)
+        return
+    print("openimis: loading the openIMIS demo dataset ...", flush=True)
+    report = load()
+    services.ensure_reference_data()
+    print(f"openimis: demo dataset loaded: {report.summary()}", flush=True)
 
 
 def serve(args) -> None:

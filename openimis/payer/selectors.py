@@ -1,0 +1,60 @@
+"""Reads of the payer module, with row security: a user who is not an administrator sees the payers
+without a location and those of their districts (and of the regions of their districts), as for
+products. Whether a user is restricted at all is the location module's one rule (`sees_every_location`,
+which honours ROW_SECURITY)."""
+
+from __future__ import annotations
+
+from django.db.models import F, Q, QuerySet
+
+from openimis.location import selectors as location_selectors
+from openimis.payer.models import Payer, PayerType
+
+
+def current_payers() -> QuerySet:
+    return Payer.objects.current()
+
+
+def payer_types() -> QuerySet:
+    return PayerType.objects.all()
+
+
+def _in_areas_of(user, field: str) -> Q:
+    """The condition "`field` (a location id) is one of the user's districts or one of their regions"."""
+    districts = location_selectors.districts_of_user(user)
+    return (Q(**{f"{field}__in": districts.values("id")})
+            | Q(**{f"{field}__in": districts.values("parent_id")}))
+
+
+def visible_to(queryset: QuerySet, user) -> QuerySet:
+    """Narrow a payer queryset to the rows `user` may see."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if location_selectors.sees_every_location(user):
+        return queryset
+    return queryset.filter(Q(location__isnull=True) | _in_areas_of(user, "location_id"))
+
+
+def location_for_payer(user, location_uuid: str):
+    """The current location `location_uuid` when the user may place a payer there (one of their districts
+    or regions, anywhere without row security); None otherwise."""
+    queryset = location_selectors.current_locations().filter(uuid=str(location_uuid))
+    if user is not None and not location_selectors.sees_every_location(user):
+        queryset = queryset.filter(_in_areas_of(user, "id"))
+    return queryset.first()
+
+
+def payers(user, show_history: bool = False) -> QuerySet:
+    queryset = Payer.objects.all() if show_history else current_payers()
+    return visible_to(queryset, user).select_related("location__parent")
+
+
+def payer_by(user, uuid: str | None = None, pk=None) -> Payer | None:
+    """One payer by uuid (the current row, else the newest row holding that uuid) or by id."""
+    queryset = visible_to(Payer.objects.all(), user).select_related("location__parent")
+    if pk is not None:
+        return queryset.filter(pk=pk).first()
+    if not uuid:
+        return None
+    return queryset.filter(uuid=str(uuid)).order_by(F("validity_to").desc(nulls_first=True)).first()
+

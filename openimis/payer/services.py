@@ -1,0 +1,115 @@
+"""Writes of the payer module: create, update (with history) and delete payers. Every rule of spec 10
+lives here. `data` uses the snake_case names of the GraphQL input (`location_uuid`, `type`, ...)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from openimis.core.errors import NotFound, ValidationFailed
+from openimis.core.services import audit_id, required_text
+from openimis.payer import selectors
+from openimis.payer.models import (
+    ADDRESS_MAX_LENGTH,
+    CONTACT_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    Payer,
+)
+
+# a payer belongs to a region or a district (the payer page offers these two pickers)
+PAYER_LOCATION_TYPES = ("R", "D")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
+# labels given to `required_text` / `_optional_text`, which translate them
+PAYER_NAME = gettext_noop("Payer name")
+
+
+def _optional_text(data: dict, key: str, label: str, max_length: int) -> str | None:
+    """`label`: marked with `gettext_noop` by the caller, translated here."""
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    value = str(value).strip()
+    if len(value) > max_length:
+        raise ValidationFailed(_("%(label)s is longer than %(length)s characters")
+                               % {"label": _(label), "length": max_length})
+    return value or None
+
+
+def _type_code(value) -> str:
+    code = str(getattr(value, "value", value) or "").strip()
+    if not code:
+        raise ValidationFailed(_("The payer type is mandatory"))
+    if not selectors.payer_types().filter(code=code).exists():
+        raise ValidationFailed(_("Unknown payer type: %(type)s") % {"type": code},
+                               ", ".join(selectors.payer_types().values_list("code", flat=True)))
+    return code
+
+
+def _location(actor, location_uuid):
+    if not location_uuid:
+        raise ValidationFailed(_("The location of the payer is mandatory"))
+    location = selectors.location_for_payer(actor, str(location_uuid))
+    if location is None:
+        raise NotFound("Unknown location", str(location_uuid))
+    if location.type not in PAYER_LOCATION_TYPES:
+        raise ValidationFailed(_("A payer belongs to a region or a district"), location.code)
+    return location
+
+
+def _email(data: dict) -> str | None:
+    email = _optional_text(data, "email", gettext_noop("E-mail"), CONTACT_MAX_LENGTH)
+    if email and not EMAIL_PATTERN.match(email):
+        raise ValidationFailed(_("%(email)s is not an e-mail address") % {"email": email})
+    return email
+
+
+def _fill_payer(actor, payer: Payer, data: dict) -> None:
+    """Set every field from `data` (an update is complete: an omitted optional field is cleared)."""
+    payer.name = required_text(data, "name", PAYER_NAME, NAME_MAX_LENGTH)
+    payer.type_id = _type_code(data.get("type"))
+    payer.location = _location(actor, data.get("location_uuid"))
+    payer.address = _optional_text(data, "address", gettext_noop("Address"), ADDRESS_MAX_LENGTH)
+    payer.phone = _optional_text(data, "phone", gettext_noop("Phone"), CONTACT_MAX_LENGTH)
+    payer.fax = _optional_text(data, "fax", gettext_noop("Fax"), CONTACT_MAX_LENGTH)
+    payer.email = _email(data)
+
+
+@transaction.atomic
+def create_payer(actor, data: dict) -> Payer:
+    payer = Payer()
+    _fill_payer(actor, payer, data)
+    payer.audit_user_id = audit_id(actor)
+    payer.save()
+    return payer
+
+
+def _find(actor, uuid) -> Payer:
+    payer = selectors.payer_by(actor, uuid=str(uuid)) if uuid else None
+    if payer is None:
+        raise NotFound("Payer not found", str(uuid))
+    return payer
+
+
+@transaction.atomic
+def update_payer(actor, data: dict) -> Payer:
+    """Version the payer: the old state becomes a history row, the current row (same id and uuid) gets
+    the new values."""
+    payer = _find(actor, data.get("uuid"))
+    if not payer.is_current:
+        raise ValidationFailed("cannot update historical data", str(data.get("uuid")))
+    _fill_payer(actor, payer, data)  # every check passes before anything is written
+    payer.save_history(audit_id(actor))  # copies the stored (old) state, not the new values
+    payer.save()
+    return payer
+
+
+@transaction.atomic
+def delete_payer(actor, uuid) -> Payer:
+    payer = _find(actor, uuid)
+    if not payer.is_current:
+        raise ValidationFailed("Payer is already deleted", str(uuid))
+    payer.delete_history(audit_id(actor))
+    return payer
