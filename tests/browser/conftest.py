@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -64,10 +66,21 @@ def _skip_reason() -> str | None:
     return None
 
 
+def administrator_only(data_dir: Path, env: dict[str, str]) -> None:
+    """The pages are tested on a database that holds the administrator only: with a user present, `serve`
+    does not load the demo dataset, whose hundreds of items and services would push the rows a test
+    creates off the first page of the lists."""
+    commands = (["migrate", "--verbosity", "0"], ["createsuperuser", "--noinput", "--username", ADMIN[0]])
+    for arguments in commands:
+        subprocess.run([sys.executable, "-m", "openimis.cli", "manage", *arguments], cwd=data_dir, check=True,
+                       env={**env, "DJANGO_SUPERUSER_PASSWORD": ADMIN[1]}, capture_output=True)
+
+
 def start_server(tmp_path_factory, name: str, extra_env: dict[str, str] | None = None):
     data_dir = tmp_path_factory.mktemp(name)
     port = free_port()
     env = process_env(data_dir, extra_env or {})  # SQLite in the data folder: the browser tests the frontend
+    administrator_only(data_dir, env)
     server = OpenIMISProcess(["serve", "--port", str(port), "--threads", "8"], data_dir, env, name)
     url = f"http://127.0.0.1:{port}"
     try:
