@@ -23,7 +23,8 @@ from pathlib import Path
 
 from django.apps import AppConfig
 
-BUILT_IN_MODULES = ["core", "location", "medical", "medical_pricelist", "product", "payer", "claim"]
+BUILT_IN_MODULES = ["core", "location", "medical", "medical_pricelist", "product", "insuree", "payer",
+                    "claim"]
 ENTRY_POINT_GROUP = "openimis.modules"
 
 

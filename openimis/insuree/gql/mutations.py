@@ -1,0 +1,225 @@
+"""Root mutations of the insuree module. Thin: the input shape, the rights, the service to call."""
+
+from __future__ import annotations
+
+import graphene
+
+from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.insuree import family_services, services
+from openimis.insuree import rights as insuree_rights
+from openimis.insuree.models import FamilyMutation, InsureeMutation
+
+
+class PhotoInputType(graphene.InputObjectType):
+    id = graphene.Int()
+    uuid = graphene.String()
+    date = graphene.Date()
+    officer_id = graphene.Int()
+    photo = graphene.String()
+    filename = graphene.String()
+    folder = graphene.String()
+
+
+class InsureeInputFields:
+    id = graphene.Int()
+    uuid = graphene.String()
+    chf_id = graphene.String()
+    last_name = graphene.String(required=True)
+    other_names = graphene.String(required=True)
+    gender_id = graphene.String(required=True)
+    dob = graphene.Date(required=True)
+    head = graphene.Boolean()
+    marital = graphene.String()
+    passport = graphene.String()
+    phone = graphene.String()
+    email = graphene.String()
+    current_address = graphene.String()
+    geolocation = graphene.String()
+    current_village_id = graphene.Int()
+    photo_id = graphene.Int()
+    photo_date = graphene.Date()
+    photo = graphene.Field(PhotoInputType)
+    card_issued = graphene.Boolean()
+    family_id = graphene.Int()
+    relationship_id = graphene.Int()
+    profession_id = graphene.Int()
+    education_id = graphene.Int()
+    type_of_id_id = graphene.String()
+    health_facility_id = graphene.Int()
+    offline = graphene.Boolean()
+    json_ext = graphene.JSONString()
+    status = graphene.String()
+    status_reason = graphene.String()
+    status_date = graphene.Date()
+    # the insuree joins the current policies of its family (answered by the policy module)
+    add_on_existing_policy = graphene.Boolean()
+
+
+class FamilyHeadInsureeInputType(InsureeInputFields, graphene.InputObjectType):
+    pass
+
+
+class FamilyInputFields:
+    id = graphene.Int()
+    uuid = graphene.String()
+    location_id = graphene.Int()
+    poverty = graphene.Boolean()
+    family_type_id = graphene.String()
+    address = graphene.String()
+    is_offline = graphene.Boolean()
+    ethnicity = graphene.String()
+    confirmation_no = graphene.String()
+    confirmation_type_id = graphene.String()
+    json_ext = graphene.JSONString()
+    contribution = graphene.JSONString()  # for the contribution module; not used yet
+    head_insuree = graphene.Field(FamilyHeadInsureeInputType)
+
+
+def _link_family(family, log) -> None:
+    FamilyMutation.objects.create(family=family, mutation=log)
+
+
+def _link_insuree(insuree, log) -> None:
+    InsureeMutation.objects.create(insuree=insuree, mutation=log)
+
+
+class CreateFamilyMutation(OpenIMISMutation):
+    rights = (insuree_rights.FAMILY_ADD,)
+
+    class Input(FamilyInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        family = family_services.create_family(user, data)
+        _link_family(family, log)
+        _link_insuree(family.head_insuree, log)
+
+
+class UpdateFamilyMutation(OpenIMISMutation):
+    rights = (insuree_rights.FAMILY_EDIT,)
+
+    class Input(FamilyInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link_family(family_services.update_family(user, data), log)
+
+
+class DeleteFamiliesMutation(OpenIMISMutation):
+    rights = (insuree_rights.FAMILY_DELETE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+        delete_members = graphene.Boolean(default_value=False)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        delete_members = bool(data.get("delete_members"))
+        run_for_each(
+            data.get("uuids"),
+            lambda uuid: _link_family(family_services.delete_family(user, uuid, delete_members), log),
+        )
+
+
+class CreateInsureeMutation(OpenIMISMutation):
+    rights = (insuree_rights.INSUREE_ADD,)
+
+    class Input(InsureeInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link_insuree(services.create_insuree(user, data), log)
+
+
+class UpdateInsureeMutation(OpenIMISMutation):
+    rights = (insuree_rights.INSUREE_EDIT,)
+
+    class Input(InsureeInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link_insuree(services.update_insuree(user, data), log)
+
+
+class DeleteInsureesMutation(OpenIMISMutation):
+    """`uuid`: the family the insurees are deleted from (optional)."""
+
+    rights = (insuree_rights.INSUREE_DELETE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuid = graphene.String()
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        run_for_each(
+            data.get("uuids"),
+            lambda uuid: _link_insuree(services.delete_insuree(user, uuid, data.get("uuid")), log),
+        )
+
+
+class RemoveInsureesMutation(OpenIMISMutation):
+    """`uuid`: the family the insurees leave; `cancelPolicies`: their coverage ends now."""
+
+    rights = (insuree_rights.FAMILY_EDIT,)
+
+    class Input(OpenIMISMutation.Input):
+        uuid = graphene.String()
+        uuids = graphene.List(graphene.String)
+        cancel_policies = graphene.Boolean(default_value=False)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        cancel = bool(data.get("cancel_policies"))
+        run_for_each(
+            data.get("uuids"),
+            lambda uuid: _link_insuree(services.remove_insuree(user, uuid, data.get("uuid"), cancel), log),
+        )
+
+
+class SetFamilyHeadMutation(OpenIMISMutation):
+    rights = (insuree_rights.FAMILY_EDIT,)
+
+    class Input(OpenIMISMutation.Input):
+        uuid = graphene.String()
+        insuree_uuid = graphene.String()
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link_family(family_services.set_family_head(user, data.get("uuid"), data.get("insuree_uuid")), log)
+
+
+class ChangeInsureeFamilyMutation(OpenIMISMutation):
+    """Needs the family-edit right here and the insuree-edit right (checked by the service)."""
+
+    rights = (insuree_rights.FAMILY_EDIT,)
+
+    class Input(OpenIMISMutation.Input):
+        family_uuid = graphene.String()
+        insuree_uuid = graphene.String()
+        cancel_policies = graphene.Boolean(default_value=False)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link_insuree(
+            family_services.change_insuree_family(
+                user, data.get("family_uuid"), data.get("insuree_uuid"), bool(data.get("cancel_policies"))
+            ),
+            log,
+        )
+
+
+class Mutation(graphene.ObjectType):
+    create_family = CreateFamilyMutation.Field()
+    update_family = UpdateFamilyMutation.Field()
+    delete_families = DeleteFamiliesMutation.Field()
+    create_insuree = CreateInsureeMutation.Field()
+    update_insuree = UpdateInsureeMutation.Field()
+    delete_insurees = DeleteInsureesMutation.Field()
+    remove_insurees = RemoveInsureesMutation.Field()
+    set_family_head = SetFamilyHeadMutation.Field()
+    change_insuree_family = ChangeInsureeFamilyMutation.Field()

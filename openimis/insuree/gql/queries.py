@@ -1,0 +1,236 @@
+"""Root queries of the insuree module. Thin: parse arguments, call selectors (row security there)."""
+
+from __future__ import annotations
+
+import graphene
+from django.db.models import Prefetch
+
+from openimis.core.gql.types import OfficerGQLType
+from openimis.graphql.connection import OpenIMISConnectionField
+from openimis.graphql.rights import AUTHENTICATED
+from openimis.insuree import numbers, selectors, services
+from openimis.insuree import rights as insuree_rights
+from openimis.insuree.gql.types import (
+    ConfirmationTypeGQLType,
+    EducationGQLType,
+    FamilyGQLType,
+    FamilyTypeGQLType,
+    GenderGQLType,
+    IdentificationTypeGQLType,
+    InsureeGQLType,
+    InsureeStatusReasonGQLType,
+    ProfessionGQLType,
+    RelationGQLType,
+    ValidationMessageGQLType,
+)
+from openimis.insuree.models import FamilyMutation, InsureeMutation
+from openimis.location.gql.queries import node_fields
+from openimis.location.gql.types import pending_mutations
+
+FAMILY_READERS = (insuree_rights.FAMILY_SEARCH,)
+INSUREE_READERS = (insuree_rights.INSUREE_SEARCH, insuree_rights.INSUREE_ENQUIRE)
+EDITORS = (
+    insuree_rights.FAMILY_ADD,
+    insuree_rights.FAMILY_EDIT,
+    insuree_rights.INSUREE_ADD,
+    insuree_rights.INSUREE_EDIT,
+)
+FLAT_LOCATION = "__parent__parent__parent"
+HEALTH_FACILITY = (
+    "health_facility__location__parent",
+    "health_facility__services_pricelist",
+    "health_facility__items_pricelist",
+)
+
+
+def _insuree_relations(prefix: str = "") -> list[str]:
+    """What the insuree projections of fe-insuree read, joined in the same query."""
+    return [
+        f"{prefix}{path}"
+        for path in (
+            "gender",
+            "photo",
+            "education",
+            "profession",
+            "relationship",
+            "type_of_id",
+            "status_reason",
+            f"current_village{FLAT_LOCATION}",
+            *HEALTH_FACILITY,
+        )
+    ]
+
+
+def _family_list(queryset, info):
+    queryset = queryset.select_related(
+        f"location{FLAT_LOCATION}",
+        "family_type",
+        "confirmation_type",
+        "head_insuree",
+        *_insuree_relations("head_insuree__"),
+    )
+    if "clientMutationId" in node_fields(info):
+        queryset = queryset.prefetch_related(pending_mutations(FamilyMutation))
+    return queryset
+
+
+def _insuree_list(queryset, info):
+    queryset = queryset.select_related(
+        *_insuree_relations(),
+        f"family__location{FLAT_LOCATION}",
+        "family__family_type",
+        "family__confirmation_type",
+        "family__head_insuree",
+        *_insuree_relations("family__head_insuree__"),
+    )
+    fields = node_fields(info)
+    if "clientMutationId" in fields:
+        queryset = queryset.prefetch_related(pending_mutations(InsureeMutation))
+    if "family" in fields:  # the insuree page and the pickers read `family { clientMutationId }`
+        queryset = queryset.prefetch_related(
+            Prefetch(
+                "family__mutations",
+                to_attr="pending_mutations",
+                queryset=FamilyMutation.objects.filter(mutation__status=0).select_related("mutation"),
+            )
+        )
+    return queryset
+
+
+def _by_mutation(queryset, client_mutation_id: str | None):
+    if not client_mutation_id:
+        return queryset
+    return queryset.filter(mutations__mutation__client_mutation_id=client_mutation_id).distinct()
+
+
+def _in_location(queryset, paths: list[str], parent_uuid, parent_level):
+    condition = None
+    for path in paths:
+        found = selectors.under_parent_location(path, parent_uuid, parent_level)
+        if found is not None:
+            condition = found if condition is None else condition | found
+    return queryset if condition is None else queryset.filter(condition)
+
+
+class Query(graphene.ObjectType):
+    families = OpenIMISConnectionField(
+        FamilyGQLType,
+        null_as_false_poverty=graphene.Boolean(),
+        show_history=graphene.Boolean(),
+        parent_location=graphene.String(),
+        parent_location_level=graphene.Int(),
+        client_mutation_id=graphene.String(),
+        additional_filter=graphene.JSONString(),
+        officer=graphene.String(),
+    )
+    family_members = OpenIMISConnectionField(InsureeGQLType, family_uuid=graphene.String(required=True))
+    insurees = OpenIMISConnectionField(
+        InsureeGQLType,
+        show_history=graphene.Boolean(),
+        parent_location=graphene.String(),
+        parent_location_level=graphene.Int(),
+        client_mutation_id=graphene.String(),
+        ignore_location=graphene.Boolean(),
+        additional_filters=graphene.JSONString(),
+    )
+    insuree_officers = OpenIMISConnectionField(OfficerGQLType, order_by=False)
+    insuree_number_validity = graphene.Field(
+        ValidationMessageGQLType, insuree_number=graphene.String(required=True)
+    )
+    can_add_insuree = graphene.List(graphene.String, family_id=graphene.Int(required=True))
+    insuree_genders = graphene.List(GenderGQLType)
+    identification_types = graphene.List(IdentificationTypeGQLType)
+    educations = graphene.List(EducationGQLType)
+    professions = graphene.List(ProfessionGQLType)
+    family_types = graphene.List(FamilyTypeGQLType)
+    confirmation_types = graphene.List(ConfirmationTypeGQLType)
+    relations = graphene.List(RelationGQLType)
+    insuree_status_reasons = OpenIMISConnectionField(
+        InsureeStatusReasonGQLType, order_by=False, str=graphene.String()
+    )
+
+    field_rights = {
+        "families": FAMILY_READERS,
+        "familyMembers": FAMILY_READERS,
+        "insurees": INSUREE_READERS,
+        "insureeOfficers": (insuree_rights.FAMILY_SEARCH, insuree_rights.INSUREE_SEARCH),
+        "insureeNumberValidity": EDITORS,
+        "canAddInsuree": EDITORS,
+        # the code lists label the fields of every page that shows a family or an insuree
+        "insureeGenders": AUTHENTICATED,
+        "identificationTypes": AUTHENTICATED,
+        "educations": AUTHENTICATED,
+        "professions": AUTHENTICATED,
+        "familyTypes": AUTHENTICATED,
+        "confirmationTypes": AUTHENTICATED,
+        "relations": AUTHENTICATED,
+        "insureeStatusReasons": AUTHENTICATED,
+    }
+
+    def resolve_families(self, info, **kwargs):
+        queryset = selectors.families(info.context.user, show_history=bool(kwargs.get("show_history")))
+        poverty = kwargs.get("null_as_false_poverty")
+        if poverty is not None:  # a family without a poverty status counts as not poor
+            queryset = queryset.filter(poverty=True) if poverty else queryset.exclude(poverty=True)
+        if kwargs.get("officer"):  # the families living in the villages the officer serves
+            queryset = queryset.filter(location_id__in=selectors.villages_of_officer(kwargs["officer"]))
+        queryset = _in_location(
+            queryset, ["location"], kwargs.get("parent_location"), kwargs.get("parent_location_level")
+        )
+        # `additionalFilter` carries the filters other modules contribute to the searcher: none yet
+        queryset = _by_mutation(queryset, kwargs.get("client_mutation_id"))
+        return _family_list(queryset.order_by("-validity_from", "-id"), info)
+
+    def resolve_family_members(self, info, family_uuid, **kwargs):
+        family = selectors.family_by(info.context.user, uuid=family_uuid)
+        if family is None:
+            return selectors.current_insurees().none()
+        return _insuree_list(selectors.family_members(family).order_by("-head", "id"), info)
+
+    def resolve_insurees(self, info, **kwargs):
+        queryset = selectors.insurees(info.context.user, show_history=bool(kwargs.get("show_history")))
+        if not kwargs.get("ignore_location"):
+            queryset = _in_location(
+                queryset,
+                ["current_village", "family__location"],
+                kwargs.get("parent_location"),
+                kwargs.get("parent_location_level"),
+            )
+        queryset = _by_mutation(queryset, kwargs.get("client_mutation_id"))
+        return _insuree_list(queryset.order_by("chf_id", "-validity_from", "-id"), info)
+
+    def resolve_insuree_officers(self, info, **kwargs):
+        return selectors.officers().select_related("location").order_by("code")
+
+    def resolve_insuree_number_validity(self, info, insuree_number):
+        error = numbers.number_error(insuree_number)
+        if error is None:
+            return ValidationMessageGQLType(is_valid=True)
+        return ValidationMessageGQLType(is_valid=False, error_code=error.code, error_message=error.message)
+
+    def resolve_can_add_insuree(self, info, family_id):
+        return services.can_add_insuree(info.context.user, family_id)
+
+    def resolve_insuree_genders(self, info):
+        return selectors.genders()
+
+    def resolve_identification_types(self, info):
+        return selectors.identification_types()
+
+    def resolve_educations(self, info):
+        return selectors.educations()
+
+    def resolve_professions(self, info):
+        return selectors.professions()
+
+    def resolve_family_types(self, info):
+        return selectors.family_types()
+
+    def resolve_confirmation_types(self, info):
+        return selectors.confirmation_types()
+
+    def resolve_relations(self, info):
+        return selectors.relations()
+
+    def resolve_insuree_status_reasons(self, info, **kwargs):
+        return selectors.status_reasons(kwargs.get("str"))
