@@ -383,10 +383,12 @@ def test_searchers_filter_as_the_filter_panels_ask(admin_gql, where):
 def test_insuree_officers_lists_the_enrolment_officers(admin_gql, where):
     from openimis.core.models import Officer
 
-    Officer.objects.create(code="EO1", last_name="Officer", other_names="One")
-    result = ok(
-        admin_gql(
-            page_query("insureeOfficers", ["first: 20"], ["id", "uuid", "code", "lastName", "otherNames"])
-        )
-    )
+    Officer.objects.create(code="EO1", last_name="Officer", other_names="One", location=where["district"])
+    Officer.objects.create(code="EO2", last_name="Officer", other_names="Two")
+    fields = ["id", "uuid", "code", "lastName", "otherNames"]
+    result = ok(admin_gql(page_query("insureeOfficers", ["first: 20"], fields)))
+    assert [node["code"] for node in nodes(result["insureeOfficers"])] == ["EO1", "EO2"]
+    # the photo officer picker asks for the officers serving the family's village
+    village = where["villages"][0].id
+    result = ok(admin_gql(page_query("insureeOfficers", [f'locationId: "{village}"'], fields)))
     assert [node["code"] for node in nodes(result["insureeOfficers"])] == ["EO1"]

@@ -53,6 +53,8 @@ EXTRA_FIELDS = {
 EXTRA_ARGUMENTS = {
     "Query.locationsStr": {"uuid_In": "the pinned frontend (fe-location 1.8, LocationCascader) sends it; "
                                       "the 24.10 dump predates it"},
+    "Query.insureeOfficers": {"locationId": "the pinned frontend (fe-insuree 1.11, photo officer picker) "
+                                            "sends it; the 24.10 dump predates it"},
 }
 
 # Our types that do not exist in the reference: name -> reason.

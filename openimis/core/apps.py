@@ -1,9 +1,15 @@
 from openimis.core.rights import CONFIG_RIGHTS
 from openimis.modules import OpenIMISModuleConfig
 
-# frontend module -> (backend module it needs, contributions hidden while that backend is not enabled)
+# frontend module -> (backend module it needs, its contributions hidden while that backend does not serve
+# queries). The insuree enquiry of the app bar opens a dialog that reads policies and eligibility; the
+# policy, contribution and claim panels of the family and insuree pages read their own modules' queries.
 FRONTEND_UNTIL_BACKEND = {
-    "fe-insuree": ("insuree", ["core.AppBar"]),
+    "fe-insuree": ("policy", ["core.AppBar"]),
+    "fe-policy": ("policy", ["insuree.EnquiryDialog", "insuree.FamilyOverview.panels",
+                             "insuree.FamilyOverview.mutations", "insuree.ProfilePage.insureePolicies"]),
+    "fe-contribution": ("contribution", ["insuree.FamilyOverview.panels"]),
+    "fe-claim": ("claim", ["insuree.ProfilePage.insureeClaims"]),
 }
 
 
@@ -26,11 +32,13 @@ class CoreConfig(OpenIMISModuleConfig):
     urls = "openimis.core.urls"
 
     def frontend_configuration(self) -> dict[str, dict]:
-        """Until the backend of a frontend module is enabled, hide what that module puts on every page
-        (the insuree enquiry box of the app bar), so that nobody meets a feature that cannot answer."""
+        """Until the backend a frontend module needs serves queries, hide what that module puts on pages
+        that work already (the insuree enquiry box of the app bar, the policy panels of the family page),
+        so that nobody meets a feature that cannot answer. A module enabled for its tables only (claim, for
+        now) does not count."""
         from openimis.modules import module_configs
 
-        enabled = {config.logical_name for config in module_configs()}
+        enabled = {config.logical_name for config in module_configs() if config.queries}
         return {frontend: {"hiddenContributions": keys}
                 for frontend, (backend, keys) in FRONTEND_UNTIL_BACKEND.items() if backend not in enabled}
 

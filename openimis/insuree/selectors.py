@@ -126,15 +126,28 @@ def chf_id_taken(chf_id: str, except_uuid: str | None = None) -> bool:
     return queryset.exists()
 
 
+def villages_of_any_officer() -> QuerySet:
+    """The current officer-village links (the location module's table)."""
+    return apps.get_model("location", "OfficerVillage").objects.current()
+
+
 def villages_of_officer(officer_uuid: str) -> QuerySet:
     """The ids of the villages an enrolment officer serves (a subquery)."""
-    officer_village = apps.get_model("location", "OfficerVillage")  # the location module's table
-    return officer_village.objects.current().filter(officer__uuid=str(officer_uuid)).values("location_id")
+    return villages_of_any_officer().filter(officer__uuid=str(officer_uuid)).values("location_id")
 
 
-def officers(search: str | None = None) -> QuerySet:
-    """The enrolment officers (core's officers) an insuree or family can be linked to."""
-    return core_selectors.enrolment_officers(search)
+def officers(location_id=None) -> QuerySet:
+    """The enrolment officers (core's officers) an insuree or a family can be linked to; with a location,
+    those who serve it: through their villages, or because their own location contains it."""
+    queryset = core_selectors.enrolment_officers()
+    if location_id in (None, ""):
+        return queryset
+    location_id = int(location_id)
+    above = (Q(location_id=location_id) | Q(location__children__id=location_id)
+             | Q(location__children__children__id=location_id)
+             | Q(location__children__children__children__id=location_id))
+    serving = villages_of_any_officer().filter(location_id=location_id).values("officer_id")
+    return queryset.filter(above | Q(id__in=serving)).distinct()
 
 
 # --- code lists ---------------------------------------------------------------------------------

@@ -133,7 +133,8 @@ class Query(graphene.ObjectType):
         ignore_location=graphene.Boolean(),
         additional_filters=graphene.JSONString(),
     )
-    insuree_officers = OpenIMISConnectionField(OfficerGQLType, order_by=False)
+    # `locationId`: sent by fe-insuree 1.11 (the photo officer picker), absent from the 24.10 schema
+    insuree_officers = OpenIMISConnectionField(OfficerGQLType, order_by=False, location_id=graphene.String())
     insuree_number_validity = graphene.Field(
         ValidationMessageGQLType, insuree_number=graphene.String(required=True)
     )
@@ -199,8 +200,8 @@ class Query(graphene.ObjectType):
         queryset = _by_mutation(queryset, kwargs.get("client_mutation_id"))
         return _insuree_list(queryset.order_by("chf_id", "-validity_from", "-id"), info)
 
-    def resolve_insuree_officers(self, info, **kwargs):
-        return selectors.officers().select_related("location").order_by("code")
+    def resolve_insuree_officers(self, info, location_id=None, **kwargs):
+        return selectors.officers(location_id).select_related("location").order_by("code")
 
     def resolve_insuree_number_validity(self, info, insuree_number):
         error = numbers.number_error(insuree_number)
