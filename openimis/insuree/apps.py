@@ -23,3 +23,4 @@ class InsureeConfig(OpenIMISModuleConfig):
     queries = "openimis.insuree.gql.queries.Query"
     mutations = "openimis.insuree.gql.mutations.Mutation"
     types = "openimis.insuree.gql.types"
+    legacy_tables = "openimis.insuree.legacy.TABLES"

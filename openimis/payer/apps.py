@@ -13,3 +13,4 @@ class PayerConfig(OpenIMISModuleConfig):
     queries = "openimis.payer.gql.queries.Query"
     mutations = "openimis.payer.gql.mutations.Mutation"
     types = "openimis.payer.gql.types"
+    legacy_tables = "openimis.payer.legacy.TABLES"
