@@ -432,3 +432,11 @@ def test_a_bearer_client_logs_out_with_its_header(gql, alice):
     access = result["data"]["tokenAuth"]["token"]
     assert "errors" not in gql(LOGOUT, HTTP_AUTHORIZATION=f"Bearer {access}")
     assert gql(PROTECTED, HTTP_AUTHORIZATION=f"Bearer {access}")["errors"][0]["message"] == "unauthorized"
+
+
+def test_current_user_lists_only_rights_of_enabled_modules(gql, client, user_factory):
+    """A role imported from an openIMIS database may grant claim rights (111001) while no claim backend
+    answers: the frontend must not show menus for them."""
+    user_factory("imported", [121701, 111001])
+    login(gql, "imported")
+    assert client.get(CURRENT_USER).json()["i_user"]["rights"] == [121701]

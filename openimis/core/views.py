@@ -19,19 +19,22 @@ def current_user_payload(user) -> dict:
             "last_name": i_user.last_name,
             "other_names": i_user.other_names,
             "health_facility_id": i_user.health_facility_id,
-            "rights": sorted(user.rights) if not user.is_imis_admin else sorted(all_rights(user)),
+            "rights": sorted(frontend_rights(user)),
             "has_password": user.has_usable_password(),
         } if i_user else None,
         "t_user": None,
     }
 
 
-def all_rights(user) -> set[int]:
-    """An IMIS administrator holds every right that any enabled module declares, plus their own."""
+def frontend_rights(user) -> set[int]:
+    """The rights the frontend shows menus and actions for: those the enabled modules declare, that the
+    user holds (an IMIS administrator holds them all). A right of a module that is not enabled (a role of
+    an imported openIMIS database grants claim rights while no claim backend answers) shows nothing that
+    cannot work."""
     from openimis.modules import module_configs
 
     declared = {code for config in module_configs() for code in config.rights.values()}
-    return declared | set(user.rights)
+    return declared if user.is_imis_admin else declared & set(user.rights)
 
 
 @api_view(["GET"])
