@@ -39,7 +39,7 @@ def _optional_text(data: dict, key: str, label: str, max_length: int) -> str | N
 
 
 def _type_code(value) -> str:
-    code = str(getattr(value, "value", value) or "").strip()
+    code = str(value or "").strip()
     if not code:
         raise ValidationFailed(_("The payer type is mandatory"))
     if not selectors.payer_types().filter(code=code).exists():
