@@ -24,7 +24,7 @@ from pathlib import Path
 from django.apps import AppConfig
 
 BUILT_IN_MODULES = ["core", "location", "medical", "medical_pricelist", "product", "insuree", "payer",
-                    "claim"]
+                    "policy", "contribution", "claim"]
 ENTRY_POINT_GROUP = "openimis.modules"
 
 

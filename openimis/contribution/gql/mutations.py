@@ -1,0 +1,67 @@
+"""Root mutations of the contribution module. Thin: the input shape, the rights, the service to call."""
+
+from __future__ import annotations
+
+import graphene
+
+from openimis.contribution import rights as contribution_rights
+from openimis.contribution import services
+from openimis.contribution.models import PremiumMutation
+from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+
+
+class PremiumInputFields:
+    id = graphene.Int()
+    uuid = graphene.String()
+    policy_uuid = graphene.String(required=True)
+    payer_uuid = graphene.String()
+    amount = graphene.Decimal()
+    receipt = graphene.String()
+    pay_date = graphene.Date()
+    pay_type = graphene.String()
+    is_offline = graphene.Boolean()
+    is_photo_fee = graphene.Boolean()
+    action = graphene.String()
+
+
+def _link(premium, log) -> None:
+    PremiumMutation.objects.create(premium=premium, mutation=log)
+
+
+class CreatePremiumMutation(OpenIMISMutation):
+    rights = (contribution_rights.PREMIUM_ADD,)
+
+    class Input(PremiumInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link(services.create_premium(user, data), log)
+
+
+class UpdatePremiumMutation(OpenIMISMutation):
+    rights = (contribution_rights.PREMIUM_EDIT,)
+
+    class Input(PremiumInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link(services.update_premium(user, data), log)
+
+
+class DeletePremiumsMutation(OpenIMISMutation):
+    rights = (contribution_rights.PREMIUM_DELETE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        run_for_each(data.get("uuids"), lambda uuid: _link(services.delete_premium(user, uuid), log))
+
+
+class Mutation(graphene.ObjectType):
+    create_premium = CreatePremiumMutation.Field()
+    update_premium = UpdatePremiumMutation.Field()
+    delete_premium = DeletePremiumsMutation.Field()

@@ -1,0 +1,70 @@
+"""GraphQL types of the contribution module, named and shaped as in openIMIS 24.10; the `premiums`
+connection joins the policy type here."""
+
+from __future__ import annotations
+
+import django_filters
+import graphene
+from graphene_django.filter import DjangoFilterConnectionField
+
+from openimis.contribution import rights as contribution_rights
+from openimis.contribution import selectors
+from openimis.contribution.models import Premium, PremiumMutation
+from openimis.graphql.rights import check, normalise
+from openimis.graphql.types import OpenIMISNodeType
+from openimis.location.gql.types import pending_client_mutation_id, prefixed
+from openimis.policy.gql.types import POLICY_FILTER_FIELDS, PolicyGQLType
+
+HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
+RANGE_LOOKUPS = ["exact", "lt", "lte", "gt", "gte"]
+
+PREMIUM_FILTER_FIELDS = {
+    "uuid": ["exact"],
+    "amount": RANGE_LOOKUPS,
+    "pay_date": RANGE_LOOKUPS,
+    "pay_type": ["exact"],
+    "is_photo_fee": ["exact"],
+    "receipt": ["exact", "icontains"],
+    **prefixed("policy__", POLICY_FILTER_FIELDS),
+}
+
+
+class PremiumFilter(django_filters.FilterSet):
+    class Meta:
+        model = Premium
+        fields = PREMIUM_FILTER_FIELDS
+
+
+class PremiumGQLType(OpenIMISNodeType):
+    read_rights = (contribution_rights.PREMIUM_SEARCH,)
+    client_mutation_id = graphene.String()
+    other_premiums = graphene.Float()
+
+    class Meta:
+        model = Premium
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "uuid", "policy", "payer", "amount", "receipt", "pay_date", "pay_type",
+                  "is_photo_fee", "is_offline", "reporting_id", "reporting_commission_id",
+                  "overview_commission_report", "all_details_commission_report", "source",
+                  "source_version", "created_date",
+                  *HISTORY_FIELDS)
+        filterset_class = PremiumFilter
+
+    @classmethod
+    def get_node(cls, info, id):
+        check(info.context.user, normalise(cls.read_rights))
+        return selectors.premium_by(info.context.user, pk=id)
+
+    def resolve_client_mutation_id(self, info):
+        return pending_client_mutation_id(self, PremiumMutation, "premium")
+
+    def resolve_other_premiums(self, info):
+        total = getattr(self, "other_premiums_total", None)
+        if total is None:
+            total = selectors.paid_total(self.policy_id, self.pk)
+        return float(total)
+
+
+PolicyGQLType._meta.fields["premiums"] = DjangoFilterConnectionField(PremiumGQLType, required=True)
+PolicyGQLType.resolve_premiums = (
+    lambda policy, info, **kwargs: selectors.current_premiums().filter(policy=policy))

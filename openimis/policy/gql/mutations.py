@@ -1,0 +1,93 @@
+"""Root mutations of the policy module. Thin: the input shape, the rights, the service to call."""
+
+from __future__ import annotations
+
+import graphene
+
+from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.policy import rights as policy_rights
+from openimis.policy import services
+from openimis.policy.models import PolicyMutation
+
+
+class PolicyInputFields:
+    id = graphene.Int()
+    uuid = graphene.String()
+    enroll_date = graphene.Date(required=True)
+    start_date = graphene.Date(required=True)
+    expiry_date = graphene.Date(required=True)
+    value = graphene.Decimal(required=True)
+    product_id = graphene.Int(required=True)
+    family_id = graphene.Int(required=True)
+    officer_id = graphene.Int(required=True)
+    is_paid = graphene.Boolean()
+    receipt = graphene.String()
+    payer_uuid = graphene.String()
+    contribution_plan_id = graphene.UUID()
+
+
+def _link(policy, log) -> None:
+    PolicyMutation.objects.create(policy=policy, mutation=log)
+
+
+class CreatePolicyMutation(OpenIMISMutation):
+    rights = (policy_rights.POLICY_ADD,)
+
+    class Input(PolicyInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link(services.create_policy(user, data), log)
+
+
+class RenewPolicyMutation(OpenIMISMutation):
+    rights = (policy_rights.POLICY_RENEW,)
+
+    class Input(PolicyInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link(services.renew_policy(user, data), log)
+
+
+class UpdatePolicyMutation(OpenIMISMutation):
+    rights = (policy_rights.POLICY_EDIT,)
+
+    class Input(PolicyInputFields, OpenIMISMutation.Input):
+        pass
+
+    @classmethod
+    def perform(cls, user, data, log):
+        _link(services.update_policy(user, data), log)
+
+
+class SuspendPoliciesMutation(OpenIMISMutation):
+    rights = (policy_rights.POLICY_EDIT,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        run_for_each(data.get("uuids"), lambda uuid: _link(services.suspend_policy(user, uuid), log))
+
+
+class DeletePoliciesMutation(OpenIMISMutation):
+    rights = (policy_rights.POLICY_DELETE,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        run_for_each(data.get("uuids"), lambda uuid: _link(services.delete_policy(user, uuid), log))
+
+
+class Mutation(graphene.ObjectType):
+    create_policy = CreatePolicyMutation.Field()
+    renew_policy = RenewPolicyMutation.Field()
+    update_policy = UpdatePolicyMutation.Field()
+    suspend_policies = SuspendPoliciesMutation.Field()
+    delete_policies = DeletePoliciesMutation.Field()

@@ -1,0 +1,78 @@
+"""Reads of the policy module, with row security: a user sees the policies of the families they see
+(the insuree module's rule: the family village's district), and the insuree-policies of the insurees
+they see."""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet
+
+from openimis.core import hooks
+from openimis.insuree import selectors as insuree_selectors
+from openimis.insuree.models import Family, Insuree
+from openimis.location import selectors as location_selectors
+from openimis.policy.models import InsureePolicy, Policy
+
+# (queryset) -> queryset: other modules add their annotations to policy lists (contribution: the sum of
+# the premiums as `sum_premiums_total`), so that a page of policies costs one query
+ANNOTATE_POLICIES = "policy.annotate_policies"
+
+
+def current_policies() -> QuerySet:
+    return Policy.objects.current()
+
+
+def current_insuree_policies() -> QuerySet:
+    return InsureePolicy.objects.current()
+
+
+def visible_policies(queryset: QuerySet, user) -> QuerySet:
+    if user is not None and not user.is_authenticated:
+        return queryset.none()
+    if user is None or location_selectors.sees_every_location(user):
+        return queryset
+    return queryset.filter(family__in=insuree_selectors.visible_families(Family.objects.all(), user))
+
+
+def visible_insuree_policies(queryset: QuerySet, user) -> QuerySet:
+    if user is not None and not user.is_authenticated:
+        return queryset.none()
+    if user is None or location_selectors.sees_every_location(user):
+        return queryset
+    return queryset.filter(insuree__in=insuree_selectors.visible_insurees(Insuree.objects.all(), user))
+
+
+def annotated(queryset: QuerySet) -> QuerySet:
+    for handler in hooks.handlers(ANNOTATE_POLICIES):
+        queryset = handler(queryset)
+    return queryset
+
+
+def policies(user, show_history: bool = False) -> QuerySet:
+    queryset = Policy.objects.all() if show_history else current_policies()
+    return visible_policies(queryset, user)
+
+
+def policy_by(user, uuid: str | None = None, pk=None) -> Policy | None:
+    queryset = visible_policies(Policy.objects.all(), user)
+    if pk is not None:
+        return queryset.filter(pk=pk).first()
+    if not uuid:
+        return None
+    return queryset.filter(uuid=str(uuid)).order_by(F("validity_to").desc(nulls_first=True), "-id").first()
+
+
+def insuree_policies(user) -> QuerySet:
+    return visible_insuree_policies(current_insuree_policies(), user)
+
+
+def family_policies(family) -> QuerySet:
+    return current_policies().filter(family=family)
+
+
+def covered_members(policy) -> QuerySet:
+    return current_insuree_policies().filter(policy=policy)
+
+
+def members_in_order(family) -> list:
+    """The current members of a family in creation order (the order that decides who is counted)."""
+    return list(insuree_selectors.family_members(family).order_by("validity_from", "id"))
