@@ -55,6 +55,10 @@ EXTRA_ARGUMENTS = {
                                       "the 24.10 dump predates it"},
     "Query.insureeOfficers": {"locationId": "the pinned frontend (fe-insuree 1.11, photo officer picker) "
                                             "sends it; the 24.10 dump predates it"},
+    "Query.policies": {name: "the pinned frontend (fe-policy 1.10, policy searcher) sends it; the 24.10 "
+                             "dump lacks it" for name in ("insureePolicies_Insuree_ChfId",
+                                                          "insureePolicies_Insuree_LastName_Icontains",
+                                                          "insureePolicies_Insuree_OtherNames_Icontains")},
 }
 
 # Our types that do not exist in the reference: name -> reason.

@@ -46,6 +46,12 @@ class Query(graphene.ObjectType):
         PolicyGQLType, region_id=graphene.Int(), district_id=graphene.Int(), balance_lte=graphene.Float(),
         balance_gte=graphene.Float(), show_history=graphene.Boolean(), show_inactive=graphene.Boolean(),
         confirmation_type=graphene.String(),
+        # sent by fe-policy 1.10's searcher, absent from the 24.10 schema: a member the policy covers
+        insuree_policies__insuree__chf_id=graphene.String(name="insureePolicies_Insuree_ChfId"),
+        insuree_policies__insuree__last_name__icontains=graphene.String(
+            name="insureePolicies_Insuree_LastName_Icontains"),
+        insuree_policies__insuree__other_names__icontains=graphene.String(
+            name="insureePolicies_Insuree_OtherNames_Icontains"),
     )
     policies_by_family = graphene.relay.ConnectionField(
         PolicyByFamilyOrInsureeConnection, family_uuid=graphene.String(required=True),
@@ -95,6 +101,11 @@ class Query(graphene.ObjectType):
             queryset = queryset.filter(family__location__parent__parent_id=kwargs["district_id"])
         if kwargs.get("region_id"):
             queryset = queryset.filter(family__location__parent__parent__parent_id=kwargs["region_id"])
+        member_lookups = {key.removeprefix("insuree_policies__"): value for key, value in kwargs.items()
+                          if key.startswith("insuree_policies__") and value}
+        if member_lookups:
+            covering = selectors.current_insuree_policies().filter(**member_lookups).values("policy_id")
+            queryset = queryset.filter(id__in=covering)
         if kwargs.get("confirmation_type"):
             queryset = queryset.filter(family__confirmation_type_id=kwargs["confirmation_type"])
         if kwargs.get("show_inactive"):  # policies that do not cover every current member of the family
