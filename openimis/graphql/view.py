@@ -7,18 +7,51 @@ import cProfile
 import io
 import marshal
 import pstats
+import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
+from graphql import GraphQLError, NamedTypeNode, NonNullTypeNode, parse
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.rights import RootFieldRightsMiddleware
 
 TRUE_VALUES = {"true", "1", "yes"}
+INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
+
+
+def _int_variables(query: str) -> set[str]:
+    """The names of the variables the operation declares as `Int` or `Int!`."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return set()  # execution reports the syntax error
+    names = set()
+    for definition in document.definitions:
+        for variable in getattr(definition, "variable_definitions", None) or ():
+            type_node = variable.type
+            if isinstance(type_node, NonNullTypeNode):
+                type_node = type_node.type
+            if isinstance(type_node, NamedTypeNode) and type_node.name.value == "Int":
+                names.add(variable.variable.name.value)
+    return names
+
+
+def lenient_int_variables(query, variables):
+    """An `Int` variable sent as a string of digits becomes that number. The 24.10 backend (graphql-core 2)
+    accepted such strings and the pinned frontend relies on it: fe-product's ProductPicker sends
+    `$location: Int` as `decodeId(...)`, a string (the Add Funding dialog of fe-payer uses that picker)."""
+    if not query or not isinstance(variables, dict):
+        return variables
+    candidates = {name for name, value in variables.items()
+                  if isinstance(value, str) and INTEGER_TEXT.match(value)}
+    if not candidates:
+        return variables
+    return {**variables, **{name: int(variables[name]) for name in candidates & _int_variables(query)}}
 
 
 def _flag(request, name: str) -> bool:
@@ -36,6 +69,11 @@ class OpenIMISGraphQLView(GraphQLView):
         kwargs.setdefault("validation_rules", limit_rules(limits["MAX_DEPTH"], limits["MAX_ALIASES"]))
         kwargs.setdefault("graphiql", settings.OPENIMIS_MODE == "DEV")
         super().__init__(**kwargs)
+
+    @staticmethod
+    def get_graphql_params(request, data):
+        query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)
+        return query, lenient_int_variables(query, variables), operation_name, id
 
     def dispatch(self, request, *args, **kwargs):
         refused = rate_limited(request)
