@@ -17,7 +17,6 @@ from openimis.payer.models import Payer, PayerMutation, PayerType
 from tests.location_helpers import restricted_client
 from tests.test_payer_helpers import (
     MUTATIONS,
-    PAYER_FUNDINGS_QUERY,
     PAYER_QUERY,
     PAYERS_QUERY,
     payer_input,
@@ -147,14 +146,6 @@ def test_payers_list_with_the_searchers_filters(admin_gql, where):
     ordered = admin_gql('{ payers(orderBy: ["-name"]) { edges { node { name } } } }')["data"]["payers"]
     assert [edge["node"]["name"] for edge in ordered["edges"]] == ["Regional fund", "Faraway fund",
                                                                    "District fund"]
-
-
-def test_the_fundings_panel_query_is_not_served_until_funding_exists(admin_gql, where):
-    """Funding rows come from `addFunding`, which needs policies and premiums (modules not built yet):
-    `PayerGQLType.fundings` is left out, so the panel's query is refused as invalid, saying why."""
-    payer = create(admin_gql, where["district"])
-    result = admin_gql(PAYER_FUNDINGS_QUERY, {"payerId": payer.uuid, "first": 10})
-    assert "Cannot query field 'fundings' on type 'PayerGQLType'" in result["errors"][0]["message"]
 
 
 # --- business rules ---------------------------------------------------------------------------------------

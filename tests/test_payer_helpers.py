@@ -7,7 +7,7 @@ import uuid
 
 from openimis.core.models import MutationLog
 from openimis.location.models import Location
-from openimis.payer.models import Payer, PayerMutation
+from openimis.payer.models import Funding, Payer, PayerMutation
 
 # usePayersQuery (the payers page and the payer picker), with its default fragment (one long line of
 # arguments broken in two)
@@ -75,7 +75,7 @@ PAYER_QUERY = """
   }
 """
 
-# usePayerFundingsQuery (the fundings panel of the payer page): funding is not implemented yet
+# usePayerFundingsQuery (the fundings panel of the payer page)
 PAYER_FUNDINGS_QUERY = """
   query usePayerFundingsQuery (
     $first: Int, $last: Int, $before: String, $after: String, $payerId: UUID!
@@ -130,6 +130,15 @@ MUTATIONS = {
       }
     }
   """,
+    # useAddFundingMutation (the Add Funding dialog of the fundings panel)
+    "addFunding": """
+    mutation useAddFundingMutation($input: AddFundingMutationInput!) {
+      addFunding(input: $input) {
+        internalId
+        clientMutationId
+      }
+    }
+  """,
 }
 
 
@@ -169,4 +178,4 @@ def status_of(client_mutation_id: str) -> int:
 
 
 def row_counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in (Payer, PayerMutation)}
+    return {model.__name__: model.objects.count() for model in (Payer, PayerMutation, Funding)}

@@ -7,7 +7,7 @@ class PayerConfig(OpenIMISModuleConfig):
     label = "payer"
     module_name = "payer"
     verbose_name = "openIMIS payers"
-    requires = ["core", "location"]
+    requires = ["core", "location", "product"]
     default_config = {**{key: [code] for key, code in CONFIG_RIGHTS.items()}}
     rights = CONFIG_RIGHTS  # the pages work: the administrator gets these rights, the frontend its menu
     queries = "openimis.payer.gql.queries.Query"

@@ -1,9 +1,13 @@
-"""Tables of the payer module: the organisations that pay contributions on behalf of others (spec 10) and
-the code list of their kinds."""
+"""Tables of the payer module: the organisations that pay contributions on behalf of others (spec 10),
+the code list of their kinds, and the fundings a payer gives to a product."""
 
 from __future__ import annotations
 
+import uuid as uuid_module
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from openimis.core.history import VersionedModel, new_uuid
 
@@ -50,6 +54,51 @@ class Payer(VersionedModel):
 
     def __str__(self):
         return self.name
+
+
+RECEIPT_MAX_LENGTH = 50
+
+
+class FundingStatus(models.TextChoices):
+    """The states of a funding (the FundingStatus enum of the API)."""
+
+    PENDING = "N", "pending"
+    PAID = "P", "paid"
+    AWAITING_RECONCILIATION = "A", "awaiting reconciliation"
+    RECONCILED = "R", "reconciled"
+
+
+class Funding(models.Model):
+    """Money a payer gives for a product. Not a VersionedModel: openIMIS keeps fundings with its newer
+    audit base (spec 1.2): a UUID primary key, a soft-delete flag, creation and update stamps with their
+    users, and a version number that every save increments."""
+
+    id = models.UUIDField(primary_key=True, default=uuid_module.uuid4, editable=False)
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="fundings")
+    product = models.ForeignKey("product.Product", on_delete=models.PROTECT, related_name="fundings")
+    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    pay_date = models.DateField()
+    status = models.CharField(max_length=1, choices=FundingStatus.choices, default=FundingStatus.PENDING)
+    receipt = models.CharField(max_length=RECEIPT_MAX_LENGTH)
+    # the audit fields of the openIMIS base
+    is_deleted = models.BooleanField(default=False)
+    json_ext = models.JSONField(null=True, blank=True)
+    date_created = models.DateTimeField(default=timezone.now)
+    date_updated = models.DateTimeField(default=timezone.now)
+    user_created = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user_updated = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.IntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["payer", "is_deleted", "pay_date"])]
+
+    @property
+    def uuid(self):
+        """The API's `uuid` of a funding is its primary key."""
+        return self.id
+
+    def __str__(self):
+        return f"{self.payer_id} {self.product_id} {self.amount}"
 
 
 class PayerMutation(models.Model):

@@ -5,10 +5,12 @@ which honours ROW_SECURITY)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 
 from openimis.location import selectors as location_selectors
-from openimis.payer.models import Payer, PayerType
+from openimis.payer.models import Funding, Payer, PayerType
+from openimis.product import selectors as product_selectors
 
 
 def current_payers() -> QuerySet:
@@ -58,3 +60,30 @@ def payer_by(user, uuid: str | None = None, pk=None) -> Payer | None:
         return None
     return queryset.filter(uuid=str(uuid)).order_by(F("validity_to").desc(nulls_first=True)).first()
 
+
+def fundings_of(payer: Payer) -> QuerySet:
+    """The payer's fundings that are not deleted, newest first (by pay date, then by entry), with their
+    products (the panel shows each product's name)."""
+    return (Funding.objects.filter(payer_id=payer.pk, is_deleted=False).select_related("product")
+            .order_by("-pay_date", "-date_created", "-id"))
+
+
+def current_payer_for(user, pk) -> Payer | None:
+    """The current payer `pk` when the user may see it."""
+    return visible_to(current_payers(), user).select_related("location").filter(pk=pk).first()
+
+
+def current_product_for(user, pk):
+    """The current product `pk` when the user may see it (the product module's row security)."""
+    queryset = product_selectors.visible_to(product_selectors.current_products(), user)
+    return queryset.select_related("location").filter(pk=pk).first()
+
+
+def funding_by(user, pk) -> Funding | None:
+    """One funding (not deleted) by primary key, when the user may see its payer."""
+    try:
+        visible_payers = visible_to(Payer.objects.all(), user)
+        return (Funding.objects.filter(pk=pk, is_deleted=False, payer__in=visible_payers)
+                .select_related("product").first())
+    except (ValueError, ValidationError):  # not a UUID
+        return None

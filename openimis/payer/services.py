@@ -1,21 +1,28 @@
-"""Writes of the payer module: create, update (with history) and delete payers. Every rule of spec 10
-lives here. `data` uses the snake_case names of the GraphQL input (`location_uuid`, `type`, ...)."""
+"""Writes of the payer module: create, update (with history) and delete payers, add fundings. Every rule
+of spec 10 lives here. `data` uses the snake_case names of the GraphQL input (`location_uuid`, `type`,
+`pay_date`, ...)."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openimis.core.errors import NotFound, ValidationFailed
-from openimis.core.services import audit_id, required_text
+from openimis.core.services import as_date, audit_id, required_text
 from openimis.payer import selectors
 from openimis.payer.models import (
     ADDRESS_MAX_LENGTH,
     CONTACT_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    RECEIPT_MAX_LENGTH,
+    Funding,
+    FundingStatus,
     Payer,
 )
 
@@ -113,3 +120,74 @@ def delete_payer(actor, uuid) -> Payer:
         raise ValidationFailed("Payer is already deleted", str(uuid))
     payer.delete_history(audit_id(actor))
     return payer
+
+
+# --- fundings ---------------------------------------------------------------------------------------
+
+AMOUNT_DECIMALS = 2
+AMOUNT_LIMIT = Decimal(10) ** 16  # 18 digits, 2 of them decimals
+RECEIPT = gettext_noop("Receipt")
+
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value)) if value not in (None, "") else None
+    except InvalidOperation:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValidationFailed(_("The amount is not a number: %(value)s") % {"value": value})
+    if amount <= 0:
+        raise ValidationFailed(_("The amount must be greater than zero: %(amount)s") % {"amount": value})
+    if amount >= AMOUNT_LIMIT or amount != amount.quantize(Decimal(1).scaleb(-AMOUNT_DECIMALS)):
+        raise ValidationFailed(_("The amount %(amount)s has more than %(digits)s digits or more than "
+                                 "%(decimals)s decimals") % {"amount": value, "digits": 16,
+                                                             "decimals": AMOUNT_DECIMALS})
+    return amount
+
+
+def _pay_date(value) -> datetime.date:
+    pay_date = as_date(value)
+    if pay_date is None:
+        raise ValidationFailed(_("The pay date is mandatory"))
+    if pay_date > timezone.localdate():
+        raise ValidationFailed(_("The pay date %(date)s is in the future") % {"date": pay_date.isoformat()})
+    return pay_date
+
+
+def _may_fund(payer: Payer, product) -> bool:
+    """The legacy rule of spec 10: a payer funds a national product, a product of its own location, of the
+    region of its district or of a district of its region. A payer without a location (imported national
+    payers) may fund any product."""
+    if product.location_id is None or payer.location_id is None:
+        return True
+    return (product.location_id == payer.location_id
+            or product.location_id == payer.location.parent_id
+            or product.location.parent_id == payer.location_id)
+
+
+@transaction.atomic
+def add_funding(actor, data: dict) -> Funding:
+    """Record that a payer paid `amount` for a product on `pay_date` (receipt mandatory); the funding
+    starts pending (status N). `payer_id` and `product_id` are primary keys of current rows the actor
+    may see.
+
+    Only the funding row is written. The legacy application also enrolled a placeholder family (head with
+    CHF ID 999999999) in the product's area with an active policy and a premium of pay type F; that
+    effect waits for the policy and contribution modules, which will hook in here."""
+    payer = selectors.current_payer_for(actor, data.get("payer_id")) if data.get("payer_id") else None
+    if payer is None:
+        raise NotFound("Payer not found", str(data.get("payer_id")))
+    product = (selectors.current_product_for(actor, data.get("product_id"))
+               if data.get("product_id") else None)
+    if product is None:
+        raise NotFound("Product not found", str(data.get("product_id")))
+    if not _may_fund(payer, product):
+        names = {"payer": payer.name, "product": product.code}
+        raise ValidationFailed(_("The payer %(payer)s cannot fund the product %(product)s: the product is "
+                                 "sold in another area") % names)
+    amount = _amount(data.get("amount"))
+    pay_date = _pay_date(data.get("pay_date"))
+    receipt = required_text(data, "receipt", RECEIPT, RECEIPT_MAX_LENGTH)
+    return Funding.objects.create(payer=payer, product=product, amount=amount, pay_date=pay_date,
+                                  receipt=receipt, status=FundingStatus.PENDING, user_created=actor,
+                                  user_updated=actor)

@@ -1,9 +1,7 @@
 """Payers through the real UI (fe-payer 1.7): an administrator opens the payers page from the menu, creates a
-payer in a district, finds it in the list, edits it (a history row), deletes it.
-
-The payer page also shows a fundings panel, whose query asks `PayerGQLType.fundings`: funding is not built
-yet (it needs policies and contributions), so the server refuses that one query as invalid (HTTP 400) and
-the panel stays empty. The test accepts exactly those refusals and nothing else."""
+payer in a district, finds it in the list, edits it (a history row), adds a funding through the fundings
+panel of the payer page and sees it listed there, deletes the payer. No request fails on the way, but
+the one fe-payer itself sends incomplete on the new-payer page (see `FailedRequests`)."""
 
 from __future__ import annotations
 
@@ -11,11 +9,13 @@ import re
 import time
 import uuid
 
-from tests.browser.conftest import ADMIN
+from tests.browser.conftest import ADMIN, EXPECTED_401
 from tests.browser.test_location import Api, choose, log_in_as
 
 SAVE = "button.MuiFab-root"
 FUNDINGS_OPERATION = "usePayerFundingsQuery"
+FUNDINGS = ("query ($uuid: UUID!) { payer(uuid: $uuid) { fundings(first: 10) { totalCount edges { node { "
+            "amount payDate receipt status product { code } } } } } }")
 PAYERS = ("query ($name: String) { payers(name_Icontains: $name, showHistory: true, first: 10) { "
           "totalCount edges { node { uuid name type email phone fax address validityTo "
           "location { code } } } } }")
@@ -29,31 +29,6 @@ def control(page, label: str):
 
 def field(page, label: str):
     return control(page, label).locator("input, textarea:not([aria-hidden=true])").first
-
-
-class RefusedFundings:
-    """Counts the 400 answers to the fundings panel's query; any other 400 fails the test."""
-
-    def __init__(self, page):
-        self.fundings, self.others = 0, []
-        page.on("response", self._response)
-
-    def _response(self, response):
-        if response.status != 400:
-            return
-        if FUNDINGS_OPERATION in (response.request.post_data or ""):
-            self.fundings += 1
-        else:
-            self.others.append(response.url)
-
-    def forgive(self, page) -> None:
-        """Drop the console errors Chromium logged for the refused fundings queries (one each)."""
-        assert self.others == [], self.others
-        errors = page.recorder.console_errors
-        expected = [error for error in errors if "status of 400" in error and "/api/graphql" in error]
-        assert len(expected) <= self.fundings, (expected, self.fundings)
-        for error in expected:
-            errors.remove(error)
 
 
 def payers_named(api: Api, name: str) -> list[dict]:
@@ -84,11 +59,74 @@ def row(page, name: str):
     return page.locator("tr", has=page.locator(f"td:text-is('{name}')")).first
 
 
+class FailedRequests:
+    """Every answer of 400 or more. One is fe-payer's own and forgiven: on the new-payer page the fundings
+    panel sends its query before it knows there is no payer yet, without the required `$payerId`, which
+    any GraphQL server refuses (as 24.10 did). On the page of an existing payer nothing may fail."""
+
+    def __init__(self, page):
+        self.page, self.failed, self.forgiven = page, [], 0
+        page.on("response", self._response)
+
+    def _response(self, response):
+        if response.status < 400 or EXPECTED_401.search(response.url):
+            return
+        body = response.text()
+        if (response.status == 400 and self.page.url.endswith("/front/payer/payers/new")
+                and FUNDINGS_OPERATION in (response.request.post_data or "")
+                and "Variable '$payerId' of required type 'UUID!' was not provided." in body):
+            self.forgiven += 1
+        else:
+            self.failed.append((response.status, self.page.url, response.request.post_data, body))
+
+    def check(self) -> None:
+        """Nothing else failed; drop the console errors Chromium logged for the forgiven answers."""
+        assert self.failed == [], self.failed
+        errors = self.page.recorder.console_errors
+        expected = [error for error in errors if "status of 400" in error and "/api/graphql" in error]
+        assert len(expected) <= self.forgiven, (expected, self.forgiven)
+        for error in expected:
+            errors.remove(error)
+
+
+def dialog_field(page, dialog, label: str):
+    control_box = dialog.locator("div.MuiFormControl-root",
+                                 has=page.locator("label", has_text=re.compile("^" + re.escape(label)))).first
+    return control_box.locator("input").first
+
+
+def add_funding(page, product_code: str, amount: str, receipt: str) -> None:
+    """The fundings panel's Add Funding button, the dialog's product picker, amount, receipt, today as the
+    pay date, Submit; the panel then lists the funding."""
+    panel = page.locator(".MuiPaper-root", has=page.locator("h6", has_text="Fundings")).last
+    panel.locator("button", has_text="Add Funding").click()
+    dialog = page.locator("[role=dialog]", has=page.locator("text=Add Funding")).last
+    picker = dialog.locator("input").nth(0)
+    picker.click()
+    picker.fill(product_code)
+    page.locator("[role=option]", has_text=product_code).first.click()
+    dialog_field(page, dialog, "Amount").fill(amount)
+    dialog_field(page, dialog, "Receipt").fill(receipt)
+    dialog_field(page, dialog, "Pay date").click()
+    page.locator("div[role=dialog] button", has_text="OK").click()
+    submit = dialog.locator("button", has_text="Submit")
+    page.wait_for_function("button => !button.disabled", arg=submit.element_handle())
+    with page.expect_response(lambda r: "addFunding" in (r.request.post_data or "")) as response:
+        submit.click()
+    assert "errors" not in response.value.json(), response.value.json()
+    dialog.wait_for(state="detached")
+    panel.locator("td", has_text=receipt).first.wait_for()
+
+
 def test_an_administrator_creates_edits_and_deletes_a_payer(page, base_url):
-    refused = RefusedFundings(page)
+    failed = FailedRequests(page)
     api = Api(base_url)
     prefix = "Y" + uuid.uuid4().hex[:5].upper()
     tree = api.tree(prefix)
+    product_code = prefix + "F"  # a product of the payer's region: the dialog's picker offers it
+    api.mutate("createProduct", f'code: "{product_code}" name: "Funded cover" dateFrom: "2020-01-01" '
+                                f'dateTo: "2099-12-31" insurancePeriod: 12 '
+                                f'locationUuid: "{tree["R"]["uuid"]}"')
     name = f"Browser fund {prefix}"
     log_in_as(page, *ADMIN)  # after the tree exists: the pickers offer the districts read at login
 
@@ -137,6 +175,19 @@ def test_an_administrator_creates_edits_and_deletes_a_payer(page, base_url):
         (name, "G", False), (name + " edited", "D", True)]
     assert versions[1]["uuid"] == created[0]["uuid"]  # the same payer, a new version
 
+    # the fundings panel of the payer page: empty, then a funding added through its dialog
+    page.goto(page.base + f"/front/payer/payers/overview/{created[0]['uuid']}")
+    page.wait_for_load_state("networkidle")
+    page.locator("h6", has_text="Fundings").wait_for()
+    add_funding(page, product_code, "1250.75", f"RC-{prefix}")
+    funding_row = page.locator("tr", has=page.locator(f"td:text-is('RC-{prefix}')")).first
+    assert "Funded cover" in funding_row.inner_text()
+    fundings = api.query(FUNDINGS, {"uuid": created[0]["uuid"]})["payer"]["fundings"]
+    assert fundings["totalCount"] == 1
+    assert fundings["edges"][0]["node"] | {"payDate": None} == {
+        "amount": "1250.75", "payDate": None, "receipt": f"RC-{prefix}", "status": "N",
+        "product": {"code": product_code}}
+
     # delete it from the list: the bin of its row, the confirmation
     page.goto(page.base + "/front/payer/payers")
     row(page, name + " edited").wait_for()
@@ -152,4 +203,4 @@ def test_an_administrator_creates_edits_and_deletes_a_payer(page, base_url):
     page.reload()
     page.wait_for_load_state("networkidle")
     assert row(page, name + " edited").count() == 0
-    refused.forgive(page)
+    failed.check()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import graphene
+from graphql_relay import from_global_id
 
 from openimis.graphql.mutations import OpenIMISMutation, run_for_each
 from openimis.payer import rights as payer_rights
@@ -57,7 +58,42 @@ class DeletePayerMutation(OpenIMISMutation):
         run_for_each(data.get("uuids"), lambda uuid: _link(services.delete_payer(user, uuid), log))
 
 
+def _pk(value) -> str | None:
+    """The frontend sends `decodeId(node.id)`, the bare primary key; a relay id is accepted too."""
+    text = str(value or "").strip()
+    if not text or text.isdigit():
+        return text or None
+    try:
+        _type, pk = from_global_id(text)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return text  # not found by the service
+    return pk if pk.isdigit() else text
+
+
+class AddFundingMutation(OpenIMISMutation):
+    """A payer's funding of a product, pending (N). Right: the payer update right (121803), as the 24.10
+    backend checks `gql_mutation_payer_update_perms`; fe-payer enables its Add Funding button for the add
+    or the edit right, so a holder of 121802 alone sees the button and is refused. Only the funding row is
+    written for now: the legacy effect (an active policy of a placeholder family, paid by a premium of pay
+    type F) waits for the policy and contribution modules (see `services.add_funding`)."""
+
+    rights = (payer_rights.PAYER_EDIT,)
+
+    class Input(OpenIMISMutation.Input):
+        payer_id = graphene.ID(required=True)
+        product_id = graphene.ID(required=True)
+        pay_date = graphene.Date(required=True)
+        amount = graphene.Decimal(required=True)
+        receipt = graphene.String(required=True)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        services.add_funding(user, {**data, "payer_id": _pk(data.get("payer_id")),
+                                    "product_id": _pk(data.get("product_id"))})
+
+
 class Mutation(graphene.ObjectType):
     create_payer = CreatePayerMutation.Field()
     update_payer = UpdatePayerMutation.Field()
     delete_payer = DeletePayerMutation.Field()
+    add_funding = AddFundingMutation.Field()

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import django_filters
 import graphene
+from django.utils.translation import gettext as _
+from graphene_django.fields import DjangoConnectionField
 from graphene_django.filter import GlobalIDFilter
+from graphql import GraphQLError
 
+from openimis.graphql.connection import MAX_PAGE_SIZE
 from openimis.graphql.rights import check, normalise
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.payer import rights as payer_rights
 from openimis.payer import selectors
-from openimis.payer.models import Payer
+from openimis.payer.models import Funding, Payer
+from openimis.product.gql.types import ProductGQLType
 
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
 TEXT_LOOKUPS = ["exact", "icontains"]
@@ -44,11 +49,84 @@ class PayerTypeEnum(graphene.Enum):
     P = "P"  # private organisation
 
 
+class FundingStatusEnum(graphene.Enum):
+    """The states of a funding."""
+
+    class Meta:
+        name = "FundingStatus"
+
+    N = "N"  # pending
+    P = "P"  # paid
+    A = "A"  # awaiting reconciliation
+    R = "R"  # reconciled
+
+
+class FundingGQLType(OpenIMISNodeType):
+    """A funding; its `uuid` is its primary key. Nullability as in 24.10, where the columns are looser
+    than ours."""
+
+    read_rights = (payer_rights.PAYER_SEARCH,)
+    date_created = graphene.DateTime()
+    date_updated = graphene.DateTime()
+    product = graphene.Field(ProductGQLType)
+    amount = graphene.Decimal()
+    pay_date = graphene.Date()
+    status = graphene.Field(FundingStatusEnum, required=True)
+    payer = graphene.Field(lambda: PayerGQLType)
+    uuid = graphene.UUID()
+
+    class Meta:
+        model = Funding
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "is_deleted", "json_ext", "date_created", "date_updated", "user_created",
+                  "user_updated", "version", "product", "amount", "pay_date", "status", "payer", "receipt")
+        convert_choices_to_enum = False
+
+    @classmethod
+    def get_node(cls, info, id):
+        check(info.context.user, normalise(cls.read_rights))
+        return selectors.funding_by(info.context.user, id)
+
+    def resolve_status(self, info):
+        return FundingStatusEnum.get(self.status)
+
+    def resolve_uuid(self, info):
+        return self.id
+
+
+class FundingConnection(graphene.relay.Connection):
+    """The fundings of a payer (`PayerGQLType.fundings`): a plain connection with `totalCount`, named as
+    in 24.10 (not the `FundingGQLTypeConnection` of the filterable lists)."""
+
+    class Meta:
+        node = FundingGQLType
+
+    total_count = graphene.Int()
+
+    def resolve_total_count(self, info, **kwargs):
+        return self.length
+
+
+class PageOfQueryset(graphene.relay.ConnectionField):
+    """A connection field over a queryset: counts with COUNT(*) and fetches only the asked page (graphene's
+    own field would load every row); page size capped at 100 as everywhere."""
+
+    @classmethod
+    def resolve_connection(cls, connection_type, args, resolved):
+        args = dict(args)
+        for key in ("first", "last"):
+            if args.get(key) is not None:
+                if args[key] < 0:
+                    raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": key})
+                args[key] = min(args[key], MAX_PAGE_SIZE)
+        return DjangoConnectionField.resolve_connection(connection_type, args, resolved,
+                                                        max_limit=MAX_PAGE_SIZE)
+
+
 class PayerGQLType(OpenIMISNodeType):
-    # `fundings` of the 24.10 type is left out: funding rows come from `addFunding`, which needs the
-    # policy and contribution modules (a policy of a fake family and a premium of pay type F).
     read_rights = (payer_rights.PAYER_SEARCH,)
     type = graphene.Field(PayerTypeEnum, required=True)
+    fundings = PageOfQueryset(FundingConnection)
 
     class Meta:
         model = Payer
@@ -65,3 +143,6 @@ class PayerGQLType(OpenIMISNodeType):
 
     def resolve_type(self, info):
         return PayerTypeEnum.get(self.type_id)
+
+    def resolve_fundings(self, info, **kwargs):
+        return selectors.fundings_of(self)
