@@ -1,0 +1,139 @@
+"""Policies and contributions through the real UI (fe-policy 1.10, fe-contribution 1.9): on a family's page
+an administrator adds a contribution that covers the family's idle policy, and the policy becomes Active;
+the enquiry box of the app bar then shows the insuree with the policy and what it allows. Adding the policy
+itself from the family page is blocked by the product picker (see the expected failure below): the idle
+policy is made through the API exactly as the policy page would (policyValues, then createPolicy)."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import re
+import uuid
+
+import pytest
+
+from tests.browser.conftest import ADMIN
+from tests.browser.test_insuree import SAVE, choose, pick, pick_today, save_and_wait, type_into
+from tests.browser.test_location import Api, log_in_as, unique
+from tests.test_product_helpers import mutation_text, product_input
+
+
+def _pk(relay_id: str) -> int:
+    return int(base64.b64decode(relay_id).decode().split(":")[1])
+
+
+def _run(api: Api, name: str, values: dict) -> None:
+    from tests.live_server import wait_for_log
+
+    client_mutation_id = str(uuid.uuid4())
+    values = {**values, "clientMutationId": client_mutation_id}
+    result = api.client.graphql(mutation_text(name), {"input": values})
+    assert "errors" not in result, result
+    assert wait_for_log(api.client, client_mutation_id)["status"] == 2
+
+
+def prepare(api: Api) -> dict:
+    """A village, a family with its head, a product sold there and an enrolment officer."""
+    tree = api.tree(unique("P"))
+    chf_id = str(uuid.uuid4().int)[:9]
+    village = _pk(tree["V"]["id"])
+    api.mutate("createFamily", f'locationId: {village} headInsuree: {{ chfId: "{chf_id}" lastName: "Otieno" '
+                               f'otherNames: "Akinyi" genderId: "F" dob: "1980-02-02" head: true }}')
+    family = api.query(f'{{ families(headInsuree_ChfId: "{chf_id}") {{ edges {{ node {{ id uuid }} }} }} }}')
+    code = unique("B")
+    _run(api, "createProduct", product_input(
+        code=code, name=f"Basic {code}", administrationPeriod=0, startCycle1=None, startCycle2=None,
+        enrolmentDiscountPerc=None, enrolmentDiscountPeriod=None, lumpSum="0", threshold=None,
+        registrationLumpSum="0", registrationFee="0", generalAssemblyLumpSum="0", generalAssemblyFee="0",
+        dateFrom="2020-01-01", dateTo="2035-12-31", locationUuid=tree["D"]["uuid"]))
+    officer = unique("E").lower()
+    api.mutate("createUser", f'username: "{officer}" lastName: "Officer" otherNames: "Eve" language: "en" '
+                             f'userTypes: [OFFICER] birthDate: "1980-01-01" '
+                             f'locationId: {_pk(tree["D"]["id"])} villageIds: [{village}]')
+    return {"tree": tree, "chf_id": chf_id, "family": family["families"]["edges"][0]["node"],
+            "product": code, "officer": officer}
+
+
+def idle_policy(api: Api, data: dict) -> str:
+    """A policy made as the policy page makes it: policyValues, then createPolicy with its answer."""
+    family_id = _pk(data["family"]["id"])
+    product = api.query(f'{{ products(code: "{data["product"]}") {{ edges {{ node {{ id }} }} }} }}')
+    product_id = _pk(product["products"]["edges"][0]["node"]["id"])
+    officer = api.query(f'{{ policyOfficers(search: "{data["officer"]}") {{ edges {{ node {{ id }} }} }} }}')
+    officer_id = _pk(officer["policyOfficers"]["edges"][0]["node"]["id"])
+    today = datetime.date.today().isoformat()
+    values = api.query(f'{{ policyValues(stage: "N", enrollDate: "{today}T00:00:00", '
+                       f"productId: {product_id}, familyId: {family_id}) "
+                       "{ policy { startDate expiryDate value } warnings } }")
+    policy = values["policyValues"]["policy"]
+    api.mutate("createPolicy", f'enrollDate: "{today}" startDate: "{policy["startDate"]}" '
+                               f'expiryDate: "{policy["expiryDate"]}" value: "{policy["value"]}" '
+                               f"productId: {product_id} familyId: {family_id} officerId: {officer_id}")
+    return policy["value"]
+
+
+def policy_status(api: Api, family_uuid: str) -> list[int]:
+    rows = api.query(f'{{ policiesByFamily(familyUuid: "{family_uuid}") '
+                     "{ edges { node { status } } } }")
+    return [edge["node"]["status"] for edge in rows["policiesByFamily"]["edges"]]
+
+
+def test_contribution_from_the_family_page_activates_the_policy(page, base_url):
+    api = Api(base_url)
+    data = prepare(api)
+    value = idle_policy(api, data)
+    assert policy_status(api, data["family"]["uuid"]) == [1]
+    log_in_as(page, *ADMIN)
+    page.goto(page.base + f"/front/insuree/families/familyOverview/{data['family']['uuid']}")
+    page.wait_for_load_state("networkidle")
+    page.locator("tr", has_text=data["product"]).first.click()
+    page.wait_for_load_state("networkidle")
+    page.locator("button", has_text=re.compile("new contribution", re.I)).click()
+    page.wait_for_load_state("networkidle")
+    page.locator("text=Add a contribution").wait_for()
+    pick_today(page, "Payment Date")
+    choose(page, "Payment Type", "Cash")
+    type_into(page, "Receipt No.", "R" + data["product"])
+    type_into(page, "Amount", value)
+    page.wait_for_load_state("networkidle")
+    page.locator(SAVE).click()
+    dialog = page.locator("div[role=dialog]", has_text="Contribution confirmation")
+    with page.expect_response(lambda r: r.url.endswith("/api/graphql")
+                              and "createPremium" in (r.request.post_data or "")) as response:
+        dialog.locator("button", has_text="OK").click()
+    assert "errors" not in response.value.json(), response.value.json()
+    page.wait_for_load_state("networkidle")
+    assert policy_status(api, data["family"]["uuid"]) == [2]  # Active
+
+    # the enquiry box of the app bar: the insuree, their policy and what it still allows
+    enquiry = page.locator("input[placeholder^='Insuree enquiry']")
+    enquiry.fill(data["chf_id"])
+    enquiry.press("Enter")
+    dialog = page.locator("div[role=dialog]")
+    dialog.locator("text=Akinyi").first.wait_for()
+    dialog.locator("tr", has_text=data["product"]).filter(has_text="Active").first.wait_for()
+    dialog.locator("text=Remain Counts").wait_for()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "fe-policy 1.10 gives the product picker the family's district as a string (decodeId) and fe-product "
+    "sends it as the variable `$location: Int`; graphql-core 3 refuses a string for an Int, so the picker "
+    "finds no product. Needs numeric strings accepted for Int variables in openimis/graphql (graphql-core 2, "
+    "which openIMIS runs, accepts them), outside the policy module."))
+def test_policy_added_from_the_family_page(page, base_url):
+    api = Api(base_url)
+    data = prepare(api)
+    log_in_as(page, *ADMIN)
+    page.goto(page.base + f"/front/insuree/families/familyOverview/{data['family']['uuid']}")
+    page.wait_for_load_state("networkidle")
+    page.locator("button", has_text=re.compile("add policy", re.I)).click()
+    page.wait_for_load_state("networkidle")
+    page.locator("text=Policy details").wait_for()
+    page.set_default_timeout(5000)
+    pick(page, "Product", data["product"])
+    pick(page, "Officer", data["officer"])
+    page.wait_for_load_state("networkidle")
+    save_and_wait(page, "createPolicy")
+    assert policy_status(api, data["family"]["uuid"]) == [1]
