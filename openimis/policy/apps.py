@@ -19,9 +19,11 @@ class PolicyConfig(OpenIMISModuleConfig):
     mutations = "openimis.policy.gql.mutations.Mutation"
     types = "openimis.policy.gql.types"
     legacy_tables = "openimis.policy.legacy.TABLES"
+    scheduled_jobs = [("openimis.policy.renewals.daily_job", 24 * 60 * 60)]  # renewals, then expiry
 
     def ready(self):
         super().ready()
-        from openimis.policy import insuree_hooks
+        from openimis.policy import insuree_hooks, renewals
 
         insuree_hooks.register()
+        renewals.register()

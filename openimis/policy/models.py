@@ -56,3 +56,22 @@ class PolicyMutation(models.Model):
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="mutations")
     mutation = models.ForeignKey("core.MutationLog", on_delete=models.CASCADE, related_name="policies")
+
+
+class PolicyRenewal(VersionedModel):
+    """A reminder that a policy is due for renewal (spec 8.7), prepared by the daily job."""
+
+    uuid = models.CharField(max_length=36, default=new_uuid, db_index=True)
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="policy_renewals")
+    insuree = models.ForeignKey("insuree.Insuree", on_delete=models.PROTECT, related_name="policy_renewals")
+    new_product = models.ForeignKey("product.Product", on_delete=models.PROTECT,
+                                    related_name="policy_renewals")
+    new_officer = models.ForeignKey("core.Officer", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="policy_renewals")
+    renewal_prompt_date = models.DateField()
+    renewal_date = models.DateField()
+    phone_number = models.CharField(max_length=50, null=True, blank=True)
+    sms_status = models.IntegerField(default=0)
+    renewal_warnings = models.IntegerField(null=True, blank=True, default=0)
+    response_status = models.IntegerField(null=True, blank=True)
+    response_date = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import graphene
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
+from graphene_django import DjangoConnectionField
 
 from openimis.core import selectors as core_selectors
 from openimis.core.gql.types import OfficerGQLType
@@ -20,6 +21,8 @@ from openimis.policy.gql.types import (
     PolicyAndWarningsGQLType,
     PolicyByFamilyOrInsureeConnection,
     PolicyGQLType,
+    PolicyRenewalGQLType,
+    renewals_for,
 )
 from openimis.policy.models import PolicyMutation
 
@@ -83,6 +86,8 @@ class Query(graphene.ObjectType):
         additional_filter=graphene.JSONString(),
     )
 
+    policy_renewals = DjangoConnectionField(PolicyRenewalGQLType)
+
     field_rights = {
         "policies": READERS,
         "policiesByFamily": READERS,
@@ -93,6 +98,7 @@ class Query(graphene.ObjectType):
         "policyItemEligibilityByInsuree": READERS,
         "policyServiceEligibilityByInsuree": READERS,
         "insureePolicy": READERS,
+        "policyRenewals": READERS,
     }
 
     def resolve_policies(self, info, **kwargs):
@@ -171,3 +177,7 @@ class Query(graphene.ObjectType):
         queryset = selectors.insuree_policies(info.context.user).select_related("insuree", "policy")
         queryset = _under(queryset, "insuree__family__location", parent_location, parent_location_level)
         return queryset.order_by("-id")
+
+    def resolve_policy_renewals(self, info, **kwargs):
+        return renewals_for(info.context.user).select_related("policy", "insuree", "new_product",
+                                                              "new_officer").order_by("renewal_date", "id")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import django_filters
 import graphene
+from graphene_django import DjangoConnectionField
 from graphene_django.filter import DjangoFilterConnectionField, GlobalIDFilter
 
 from openimis.core.gql.types import OfficerGQLType
@@ -14,7 +15,7 @@ from openimis.insuree.gql.types import INSUREE_FILTER_FIELDS, FamilyGQLType, Ins
 from openimis.location.gql.types import prefixed
 from openimis.policy import rights as policy_rights
 from openimis.policy import selectors
-from openimis.policy.models import InsureePolicy, Policy
+from openimis.policy.models import InsureePolicy, Policy, PolicyRenewal
 from openimis.product.gql.types import ProductGQLType
 
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
@@ -91,7 +92,7 @@ class PolicyGQLType(OpenIMISNodeType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "uuid", "stage", "status", "value", "family", "enroll_date", "start_date",
                   "effective_date", "expiry_date", "product", "officer", "offline", "creation_date",
-                  "insuree_policies", *HISTORY_FIELDS)
+                  "insuree_policies", "policy_renewals", *HISTORY_FIELDS)
         convert_choices_to_enum = False
         filterset_class = PolicyFilter
 
@@ -102,6 +103,9 @@ class PolicyGQLType(OpenIMISNodeType):
 
     def resolve_insuree_policies(self, info, **kwargs):
         return selectors.covered_members(self)
+
+    def resolve_policy_renewals(self, info, **kwargs):
+        return self.policy_renewals.filter(validity_to__isnull=True)
 
     def resolve_sum_premiums(self, info):
         total = premium_total(self)
@@ -122,6 +126,26 @@ class InsureePolicyGQLType(OpenIMISNodeType):
     def get_node(cls, info, id):
         check(info.context.user, normalise(cls.read_rights))
         return selectors.insuree_policies(info.context.user).filter(pk=id).first()
+
+
+class PolicyRenewalGQLType(OpenIMISNodeType):
+    read_rights = READERS
+
+    class Meta:
+        model = PolicyRenewal
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "uuid", "new_officer", "insuree", "policy", "new_product", "renewal_prompt_date",
+                  "renewal_date", "phone_number", "sms_status", "renewal_warnings", "response_status",
+                  "response_date", *HISTORY_FIELDS)
+
+    @classmethod
+    def get_node(cls, info, id):
+        check(info.context.user, normalise(cls.read_rights))
+        return renewals_for(info.context.user).filter(pk=id).first()
+
+
+def renewals_for(user):
+    return PolicyRenewal.objects.current().filter(policy__in=selectors.policies(user))
 
 
 class PolicyByFamilyOrInsureeGQLType(graphene.ObjectType):
@@ -211,3 +235,12 @@ _add_connection(ProductGQLType, "policies", PolicyGQLType,
                 lambda product, user: selectors.policies(user).filter(product=product))
 _add_connection(InsureeGQLType, "insuree_policies", InsureePolicyGQLType,
                 lambda insuree, user: selectors.current_insuree_policies().filter(insuree=insuree))
+
+for _type in (OfficerGQLType, InsureeGQLType, ProductGQLType):
+    _type._meta.fields["policy_renewals"] = DjangoConnectionField(PolicyRenewalGQLType, required=True)
+    _type.resolve_policy_renewals = (
+        lambda row, info, **kwargs: renewals_for(info.context.user).filter(**{_owner(row): row}))
+
+
+def _owner(row) -> str:
+    return {"Officer": "new_officer", "Insuree": "insuree", "Product": "new_product"}[type(row).__name__]
