@@ -8,12 +8,14 @@ product's, and the counts left are the product's maxima."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from openimis.core import hooks
+from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound
 from openimis.insuree import selectors as insuree_selectors
 from openimis.policy import selectors, values
@@ -55,7 +57,6 @@ class SummaryRow:
     balance: float | None = None
     contribution_plan_code: str | None = None
     contribution_plan_name: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def _consumption(policy_ids: list[int]) -> dict:
@@ -135,8 +136,7 @@ def summary_rows(queryset, active_or_last_expired_only=False, target_date=None, 
 
 
 def values_key(order_by: str) -> str:
-    import re
-
+    """The row attribute an `orderBy` names (`expiryDate`, `-productCode`); the expiry date otherwise."""
     name = re.sub(r"(?<!^)(?=[A-Z])", "_", order_by.lstrip("-+")).lower()
     return name if name in SummaryRow.__dataclass_fields__ else "expiry_date"
 
@@ -200,7 +200,7 @@ def eligibility(user, chf_id: str, item_code: str | None = None, service_code: s
 def _line(insuree, coverage, kind: str, line) -> dict:
     if line is None:
         return {f"is_{kind}_ok": False}
-    adult = (insuree.age() or 0) >= 18
+    adult = (insuree.age() or 0) >= module_config("core").get("age_of_majority", 18)
     waiting = (line.waiting_period_adult if adult else line.waiting_period_child) or 0
     start = coverage.effective_date or coverage.policy.effective_date
     min_date = values.add_months(start, waiting) if start else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import graphene
 
 from openimis.contribution import rights as contribution_rights
@@ -75,6 +77,4 @@ def _pk(value) -> int:
     text = str(value)
     if text.isdigit():
         return int(text)
-    import base64
-
     return int(base64.b64decode(text).decode().split(":")[-1])
