@@ -120,9 +120,9 @@ def test_rest_exception_handlers_dispatch_by_url_prefix(rf):
 def test_frontend_configuration_declared_by_modules_and_overridden_by_stored_rows(gql, admin_user):
     query = "{ moduleConfigurations { module layer config controls { field usage } } }"
     configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
-    insuree = configurations["fe-insuree"]  # no insuree backend yet: its app-bar enquiry is hidden
-    assert insuree["layer"] == "FE" and insuree["controls"] == []
-    assert json.loads(insuree["config"]) == {"hiddenContributions": ["core.AppBar"]}
-    ModuleConfiguration.objects.create(module="fe-insuree", layer="fe", is_exposed=True, config='{"a": 1}')
+    claim = configurations["fe-claim"]  # no claim queries yet: the insuree page's claims panel is hidden
+    assert claim["layer"] == "FE" and claim["controls"] == []
+    assert json.loads(claim["config"]) == {"hiddenContributions": ["insuree.ProfilePage.insureeClaims"]}
+    ModuleConfiguration.objects.create(module="fe-claim", layer="fe", is_exposed=True, config='{"a": 1}')
     configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
-    assert json.loads(configurations["fe-insuree"]["config"]) == {"a": 1}
+    assert json.loads(configurations["fe-claim"]["config"]) == {"a": 1}
