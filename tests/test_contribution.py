@@ -158,3 +158,17 @@ def test_bad_premiums_are_refused_and_nothing_written(admin_gql):
     assert "Policy not found" in error_of(send(admin_gql, "createPremium", premium_input(
         "00000000-0000-0000-0000-000000000000", "5", "Z3", TODAY)))
     assert (Premium.objects.count(), Policy.objects.count()) == before
+
+
+def test_coverage_of_a_person_follows_payment_and_expiry(admin_gql):
+    from openimis.policy import selectors
+
+    data = world(admin_gql)
+    head = data["family"].head_insuree
+    policy = new_policy(admin_gql, data["product"], data["family"], data["officer"])
+    assert not selectors.covering(head, TODAY).exists()  # idle: not covered
+    succeeded(_pay(admin_gql, policy, "20", "CV1"))
+    assert selectors.covering(head, TODAY).get().policy_id == policy.id
+    Policy.objects.filter(pk=policy.pk).update(status=8)  # expired policies still cover their period
+    assert selectors.covering(head, TODAY).exists()
+    assert not selectors.covering(head, policy.expiry_date + datetime.timedelta(days=1)).exists()

@@ -10,7 +10,7 @@ from openimis.core import hooks
 from openimis.insuree import selectors as insuree_selectors
 from openimis.insuree.models import Family, Insuree
 from openimis.location import selectors as location_selectors
-from openimis.policy.models import InsureePolicy, Policy
+from openimis.policy.models import ACTIVE, EXPIRED, InsureePolicy, Policy
 
 # (queryset) -> queryset: other modules add their annotations to policy lists (contribution: the sum of
 # the premiums as `sum_premiums_total`), so that a page of policies costs one query
@@ -76,3 +76,11 @@ def covered_members(policy) -> QuerySet:
 def members_in_order(family) -> list:
     """The current members of a family in creation order (the order that decides who is counted)."""
     return list(insuree_selectors.family_members(family).order_by("validity_from", "id"))
+
+
+def covering(insuree, day) -> QuerySet:
+    """Spec 8.6: the current insuree-policies that cover `insuree` on `day`: the coverage and its policy
+    both run that day, and the policy is Active or Expired (an expired policy still covers its period)."""
+    return current_insuree_policies().filter(
+        insuree=insuree, effective_date__lte=day, expiry_date__gte=day, policy__validity_to__isnull=True,
+        policy__status__in=[ACTIVE, EXPIRED], policy__effective_date__lte=day, policy__expiry_date__gte=day)
