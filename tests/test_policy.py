@@ -88,6 +88,14 @@ def test_policy_officers_and_insuree_policies(admin_gql):
                          "lastName otherNames } } } }", {"search": data["officer"].code, "first": 20,
                                                 "district": data["district"].uuid})
     assert [node["code"] for node in nodes(officers, "policyOfficers")] == [data["officer"].code]
+    query = "query ($district: String) { policyOfficers(district: $district) { edges { node { code } } } }"
+    # the policy form sends the id of the family's village, the searcher a district or region id
+    for place in (data["villages"][0], data["district"], data["region"]):
+        served = nodes(admin_gql(query, {"district": str(place.id)}), "policyOfficers")
+        assert [node["code"] for node in served] == [data["officer"].code], place.type
+    other = world(admin_gql, "OT", "200000099")
+    assert nodes(admin_gql(query, {"district": str(other["district"].id)}), "policyOfficers") == [
+        {"code": other["officer"].code}]
     coverage = admin_gql("{ insureePolicy(first: 5) { totalCount edges { node { startDate expiryDate "
                          "effectiveDate insuree { chfId } policy { uuid } } } } }")
     assert coverage["data"]["insureePolicy"]["totalCount"] == 1

@@ -1,20 +1,16 @@
-"""Policies and contributions through the real UI (fe-policy 1.10, fe-contribution 1.9): on a family's page
-an administrator adds a contribution that covers the family's idle policy, and the policy becomes Active;
-the enquiry box of the app bar then shows the insuree with the policy and what it allows. Adding the policy
-itself from the family page is blocked by the product picker (see the expected failure below): the idle
-policy is made through the API exactly as the policy page would (policyValues, then createPolicy)."""
+"""Policies and contributions through the real UI (fe-policy 1.10, fe-contribution 1.9): from a family's
+page an administrator adds a policy (product and officer picked, value computed by the page), then a
+contribution that covers it, and the policy becomes Active; the enquiry box of the app bar then shows the
+insuree with the policy and what it allows."""
 
 from __future__ import annotations
 
 import base64
-import datetime
 import re
 import uuid
 
-import pytest
-
 from tests.browser.conftest import ADMIN
-from tests.browser.test_insuree import SAVE, choose, pick, pick_today, save_and_wait, type_into
+from tests.browser.test_insuree import SAVE, choose, control, pick, pick_today, save_and_wait, type_into
 from tests.browser.test_location import Api, log_in_as, unique
 from tests.test_product_helpers import mutation_text, product_input
 
@@ -55,36 +51,14 @@ def prepare(api: Api) -> dict:
             "product": code, "officer": officer}
 
 
-def idle_policy(api: Api, data: dict) -> str:
-    """A policy made as the policy page makes it: policyValues, then createPolicy with its answer."""
-    family_id = _pk(data["family"]["id"])
-    product = api.query(f'{{ products(code: "{data["product"]}") {{ edges {{ node {{ id }} }} }} }}')
-    product_id = _pk(product["products"]["edges"][0]["node"]["id"])
-    officer = api.query(f'{{ policyOfficers(search: "{data["officer"]}") {{ edges {{ node {{ id }} }} }} }}')
-    officer_id = _pk(officer["policyOfficers"]["edges"][0]["node"]["id"])
-    today = datetime.date.today().isoformat()
-    values = api.query(f'{{ policyValues(stage: "N", enrollDate: "{today}T00:00:00", '
-                       f"productId: {product_id}, familyId: {family_id}) "
-                       "{ policy { startDate expiryDate value } warnings } }")
-    policy = values["policyValues"]["policy"]
-    api.mutate("createPolicy", f'enrollDate: "{today}" startDate: "{policy["startDate"]}" '
-                               f'expiryDate: "{policy["expiryDate"]}" value: "{policy["value"]}" '
-                               f"productId: {product_id} familyId: {family_id} officerId: {officer_id}")
-    return policy["value"]
-
-
 def policy_status(api: Api, family_uuid: str) -> list[int]:
     rows = api.query(f'{{ policiesByFamily(familyUuid: "{family_uuid}") '
                      "{ edges { node { status } } } }")
     return [edge["node"]["status"] for edge in rows["policiesByFamily"]["edges"]]
 
 
-def test_contribution_from_the_family_page_activates_the_policy(page, base_url):
-    api = Api(base_url)
-    data = prepare(api)
-    value = idle_policy(api, data)
-    assert policy_status(api, data["family"]["uuid"]) == [1]
-    log_in_as(page, *ADMIN)
+def pay_then_enquire(page, api: Api, data: dict, value: str) -> None:
+    """On the family's page: a contribution of `value` for its policy; then the app bar's enquiry."""
     page.goto(page.base + f"/front/insuree/families/familyOverview/{data['family']['uuid']}")
     page.wait_for_load_state("networkidle")
     page.locator("tr", has_text=data["product"]).first.click()
@@ -117,12 +91,7 @@ def test_contribution_from_the_family_page_activates_the_policy(page, base_url):
     page.wait_for_load_state("networkidle")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "fe-policy 1.10 gives the product picker the family's district as a string (decodeId) and fe-product "
-    "sends it as the variable `$location: Int`; graphql-core 3 refuses a string for an Int, so the picker "
-    "finds no product. Needs numeric strings accepted for Int variables in openimis/graphql (graphql-core 2, "
-    "which openIMIS runs, accepts them), outside the policy module."))
-def test_policy_added_from_the_family_page(page, base_url):
+def test_policy_and_contribution_from_the_family_page(page, base_url):
     api = Api(base_url)
     data = prepare(api)
     log_in_as(page, *ADMIN)
@@ -131,9 +100,10 @@ def test_policy_added_from_the_family_page(page, base_url):
     page.locator("button", has_text=re.compile("add policy", re.I)).click()
     page.wait_for_load_state("networkidle")
     page.locator("text=Policy details").wait_for()
-    page.set_default_timeout(5000)
     pick(page, "Product", data["product"])
     pick(page, "Officer", data["officer"])
     page.wait_for_load_state("networkidle")
+    assert control(page, "Value").locator("input").input_value() == "20.00"  # computed by the page
     save_and_wait(page, "createPolicy")
-    assert policy_status(api, data["family"]["uuid"]) == [1]
+    assert policy_status(api, data["family"]["uuid"]) == [1]  # Idle until paid
+    pay_then_enquire(page, api, data, "20.00")

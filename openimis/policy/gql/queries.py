@@ -11,6 +11,7 @@ from openimis.core import selectors as core_selectors
 from openimis.core.gql.types import OfficerGQLType
 from openimis.graphql.connection import OpenIMISConnectionField
 from openimis.insuree import selectors as insuree_selectors
+from openimis.location import selectors as location_selectors
 from openimis.location.gql.queries import node_fields
 from openimis.location.gql.types import pending_mutations
 from openimis.policy import enquiry, selectors, services
@@ -155,13 +156,9 @@ class Query(graphene.ObjectType):
 
     def resolve_policy_officers(self, info, search=None, district=None, region=None, **kwargs):
         queryset = core_selectors.enrolment_officers(search).select_related("location")
-        if district:
-            queryset = queryset.filter(Q(location__uuid=district) | Q(location__parent__uuid=district)
-                                       | Q(location__parent__parent__uuid=district))
-        if region:
-            queryset = queryset.filter(Q(location__uuid=region) | Q(location__parent__uuid=region)
-                                       | Q(location__parent__parent__uuid=region)
-                                       | Q(location__parent__parent__parent__uuid=region))
+        for location in (district, region):
+            if location:
+                queryset = queryset.filter(id__in=_officers_serving(location))
         return queryset.order_by("code", "id")
 
     def resolve_policy_eligibility_by_insuree(self, info, chf_id):
@@ -181,3 +178,23 @@ class Query(graphene.ObjectType):
     def resolve_policy_renewals(self, info, **kwargs):
         return renewals_for(info.context.user).select_related("policy", "insuree", "new_product",
                                                               "new_officer").order_by("renewal_date", "id")
+
+
+def _officers_serving(location: str):
+    """The ids of the officers who serve a location: fe-policy sends its id (the family's village on the
+    policy form, the district or region of the searcher's filter); a uuid is accepted too. An officer
+    serves it when their own location contains it or lies inside it, or one of their villages lies in it."""
+    field = "id" if str(location).isdigit() else "uuid"
+    found = (location_selectors.current_locations().filter(**{field: location})
+             .values_list("id", flat=True).first())
+    if found is None:
+        return []
+    inside = Q()
+    for depth in range(4):
+        inside |= Q(**{"location" + "__parent" * depth + "_id": found})
+    above = Q()
+    for depth in (1, 2, 3):
+        above |= Q(**{"location" + "__children" * depth + "__id": found})
+    villages = insuree_selectors.villages_of_any_officer().filter(inside).values("officer_id")
+    officers = core_selectors.enrolment_officers().filter(inside | above).values("id")
+    return list(villages.values_list("officer_id", flat=True)) + list(officers.values_list("id", flat=True))
