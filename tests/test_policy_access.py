@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from openimis.claim.models import ClaimDedRem
 from openimis.contribution import rights as contribution_rights
 from openimis.contribution import services as contribution_services
 from openimis.insuree import family_services
@@ -13,6 +14,7 @@ from openimis.policy import rights as policy_rights
 from openimis.policy import services as policy_services
 from openimis.policy.models import Policy
 from tests.location_helpers import restricted_client
+from tests.test_policy_frontend_operations import POLICY_PAGE
 from tests.test_policy_helpers import (
     BY_FAMILY_OR_INSUREE,
     POLICY_SUMMARY,
@@ -29,6 +31,7 @@ from tests.test_policy_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+ROOTS = {"policy page": "policies"}
 READ = [policy_rights.POLICY_SEARCH, contribution_rights.PREMIUM_SEARCH, 101001, 101101]
 
 
@@ -88,13 +91,14 @@ def _add_paid_policies(count: int, data: dict) -> None:
                                                     "pay_type": "C"})
 
 
-@pytest.mark.parametrize("root", ["policies", "premiums", "policiesByFamily"])
+@pytest.mark.parametrize("root", ["policies", "policy page", "premiums", "policiesByFamily"])
 def test_list_query_count_does_not_grow_with_rows(root, admin_gql, user_factory):
     data = world(admin_gql, "QC", "400000001")
     data.update(serial=1, families=[])
     data["product"] = make_product("QC2", max_members=0)
     data["officer"] = make_officer("QCE2")
-    fields = {"policies": POLICY_SUMMARY, "premiums": PREMIUM_SUMMARY,
+    # "policy page": the policies with the claims' deductibles and remunerations of each (claim module)
+    fields = {"policies": POLICY_SUMMARY, "policy page": POLICY_PAGE, "premiums": PREMIUM_SUMMARY,
               "policiesByFamily": BY_FAMILY_OR_INSUREE}
     clients = [admin_gql, restricted_client(user_factory, "counter", data["district"], READ)]
     for client in clients:
@@ -109,8 +113,12 @@ def test_list_query_count_does_not_grow_with_rows(root, admin_gql, user_factory)
                         "officer_id": data["officer"].id})
                 query = page(root, [f'familyUuid: "{data["families"][0].uuid}"'], fields[root])
             else:
-                query = page(root, ["first: 100"], fields[root])
-            counts.append(_measure(client, query, root))
+                query = page(ROOTS.get(root, root), ["first: 100"], fields[root])
+            if root == "policy page":  # two rows per policy
+                for policy in Policy.objects.current().filter(claim_ded_rems__isnull=True):
+                    for claim_id in (1, 2):
+                        ClaimDedRem.objects.create(policy=policy, claim_id=claim_id, ded_g=1, rem_g=2)
+            counts.append(_measure(client, query, ROOTS.get(root, root)))
         (small, small_rows), (large, large_rows) = counts
         assert large_rows > small_rows
         assert small == large, (root, small, large)

@@ -1,4 +1,5 @@
-"""Claim administrators (claims, their lines and batches come later)."""
+"""Claim administrators and the deductibles and remunerations of claims per policy (claims, their
+lines and batches come later)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,33 @@ class ClaimAdmin(VersionedModel):
 
     def __str__(self):
         return self.code or str(self.pk)
+
+
+AMOUNT = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
+
+
+class ClaimDedRem(VersionedModel):
+    """What one claim consumed of a policy (legacy `tblClaimDedRem`): the deductible it took (general,
+    in-patient, out-patient) and the amounts it remunerated towards the ceilings and per category.
+
+    `claim_id` is the claim's id as a plain integer: the claim module has no claims yet; it becomes a
+    foreign key to the claim when claims land."""
+
+    policy = models.ForeignKey("policy.Policy", on_delete=models.PROTECT, related_name="claim_ded_rems")
+    insuree = models.ForeignKey("insuree.Insuree", on_delete=models.PROTECT, related_name="claim_ded_rems",
+                                null=True, blank=True)
+    claim_id = models.IntegerField(null=True, blank=True, db_index=True)
+    ded_g = models.DecimalField(**AMOUNT)
+    ded_op = models.DecimalField(**AMOUNT)
+    ded_ip = models.DecimalField(**AMOUNT)
+    rem_g = models.DecimalField(**AMOUNT)
+    rem_op = models.DecimalField(**AMOUNT)
+    rem_ip = models.DecimalField(**AMOUNT)
+    rem_consult = models.DecimalField(**AMOUNT)
+    rem_surgery = models.DecimalField(**AMOUNT)
+    rem_delivery = models.DecimalField(**AMOUNT)
+    rem_hospitalization = models.DecimalField(**AMOUNT)
+    rem_antenatal = models.DecimalField(**AMOUNT)
+
+    def __str__(self):
+        return f"claim {self.claim_id} / policy {self.policy_id}"

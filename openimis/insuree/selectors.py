@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import F, Q, QuerySet
 
+from openimis.core import hooks
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.insuree.models import (
@@ -28,6 +29,15 @@ from openimis.location import selectors as location_selectors
 
 # from a village up to its district: village -> municipality -> district
 VILLAGE_DISTRICT = "__parent__parent_id"
+# (queryset, names of the fields selected on the insurees) -> queryset: other modules prefetch the
+# relations they add to the insuree type when a page of insurees asks for them (claim: `claimDedRems`)
+PREFETCH_INSUREE_RELATIONS = "insuree.prefetch_insuree_relations"
+
+
+def with_requested_relations(queryset: QuerySet, field_names: set[str]) -> QuerySet:
+    for handler in hooks.handlers(PREFETCH_INSUREE_RELATIONS):
+        queryset = handler(queryset, field_names)
+    return queryset
 
 
 def current_families() -> QuerySet:

@@ -1,7 +1,8 @@
 """Policies and contributions through the real UI (fe-policy 1.10, fe-contribution 1.9): from a family's
 page an administrator adds a policy (product and officer picked, value computed by the page), then a
 contribution that covers it, and the policy becomes Active; the enquiry box of the app bar then shows the
-insuree with the policy and what it allows."""
+insuree with the policy and what it allows. Before paying, the policy page opens from the family's
+policies (its query reads the claims' deductibles and remunerations) and shows the policy's product."""
 
 from __future__ import annotations
 
@@ -91,6 +92,27 @@ def pay_then_enquire(page, api: Api, data: dict, value: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def open_policy_page(page, data: dict) -> None:
+    """From the family's page, a double click on its policy opens the policy page, whose query reads the
+    claims' deductibles and remunerations (`claimDedRems`) and which shows the policy's product."""
+    page.goto(page.base + f"/front/insuree/families/familyOverview/{data['family']['uuid']}")
+    page.wait_for_load_state("networkidle")
+    row = page.locator("tr", has_text=data["product"]).first
+    row.wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/api/graphql")
+                              and "claimDedRems" in (r.request.post_data or "")) as response:
+        row.dblclick()
+    answer = response.value.json()
+    assert "errors" not in answer, answer
+    [policy] = answer["data"]["policies"]["edges"]
+    assert policy["node"]["product"]["code"] == data["product"]
+    assert policy["node"]["claimDedRems"] == {"edges": []}
+    page.wait_for_url(re.compile(r"/policy/policy/"))
+    page.locator("text=Policy details").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert data["product"] in control(page, "Product").locator("input").input_value()
+
+
 def test_policy_and_contribution_from_the_family_page(page, base_url):
     api = Api(base_url)
     data = prepare(api)
@@ -106,4 +128,5 @@ def test_policy_and_contribution_from_the_family_page(page, base_url):
     assert control(page, "Value").locator("input").input_value() == "20.00"  # computed by the page
     save_and_wait(page, "createPolicy")
     assert policy_status(api, data["family"]["uuid"]) == [1]  # Idle until paid
+    open_policy_page(page, data)
     pay_then_enquire(page, api, data, "20.00")

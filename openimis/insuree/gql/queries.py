@@ -94,7 +94,7 @@ def _insuree_list(queryset, info):
                 queryset=FamilyMutation.objects.filter(mutation__status=0).select_related("mutation"),
             )
         )
-    return queryset
+    return selectors.with_requested_relations(queryset, fields)
 
 
 def _by_mutation(queryset, client_mutation_id: str | None):

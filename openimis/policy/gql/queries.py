@@ -35,9 +35,10 @@ FLAT_LOCATION = "__parent__parent__parent"
 def _policy_list(queryset, info):
     queryset = queryset.select_related("product__location", "officer", "family__head_insuree",
                                        f"family__location{FLAT_LOCATION}")
-    if "clientMutationId" in node_fields(info):
+    fields = node_fields(info)
+    if "clientMutationId" in fields:
         queryset = queryset.prefetch_related(pending_mutations(PolicyMutation))
-    return selectors.annotated(queryset)
+    return selectors.annotated(selectors.with_requested_relations(queryset, fields))
 
 
 def _under(queryset, path: str, parent_uuid, level):
