@@ -123,6 +123,9 @@ def test_frontend_configuration_declared_by_modules_and_overridden_by_stored_row
     claim = configurations["fe-claim"]  # no claim queries yet: the insuree page's claims panel is hidden
     assert claim["layer"] == "FE" and claim["controls"] == []
     assert json.loads(claim["config"]) == {"hiddenContributions": ["insuree.ProfilePage.insureeClaims"]}
+    payment = json.loads(configurations["fe-payment"]["config"])  # no payment module: no paymentsByPremiums
+    assert payment == {"hiddenContributions": ["insuree.FamilyOverview.panels"]}
+    assert "fe-policy" not in configurations  # the policy module serves its panels
     ModuleConfiguration.objects.create(module="fe-claim", layer="fe", is_exposed=True, config='{"a": 1}')
     configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
     assert json.loads(configurations["fe-claim"]["config"]) == {"a": 1}

@@ -10,6 +10,8 @@ FRONTEND_UNTIL_BACKEND = {
                              "insuree.FamilyOverview.mutations", "insuree.ProfilePage.insureePolicies"]),
     "fe-contribution": ("contribution", ["insuree.FamilyOverview.panels"]),
     "fe-claim": ("claim", ["insuree.ProfilePage.insureeClaims"]),
+    # the payments of a family's contributions (paymentsByPremiums)
+    "fe-payment": ("payment", ["insuree.FamilyOverview.panels"]),
 }
 
 

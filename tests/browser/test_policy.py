@@ -130,3 +130,9 @@ def test_policy_and_contribution_from_the_family_page(page, base_url):
     assert policy_status(api, data["family"]["uuid"]) == [1]  # Idle until paid
     open_policy_page(page, data)
     pay_then_enquire(page, api, data, "20.00")
+    # paid: the family page shows the contribution, and asks nothing no module serves (fe-payment's
+    # payments panel waits for a payment module; a refused request would fail the page fixture)
+    page.goto(page.base + f"/front/insuree/families/familyOverview/{data['family']['uuid']}")
+    page.wait_for_load_state("networkidle")
+    page.locator("tr", has_text=data["product"]).filter(has_text="Active").first.wait_for()
+    page.wait_for_load_state("networkidle")
