@@ -16,16 +16,12 @@ class ClaimConfig(OpenIMISModuleConfig):
         super().ready()
         from openimis.claim import selectors, services
         from openimis.core import hooks
-        from openimis.insuree import selectors as insuree_selectors
         from openimis.policy import enquiry
-        from openimis.policy import selectors as policy_selectors
         from openimis.policy import services as policy_services
 
         hooks.register(hooks.USER_TYPE_SAVED, services.save_claim_admin_of_user)
         hooks.register(hooks.USER_DELETED, services.delete_claim_admin_of_user)
         # the deductibles and remunerations of claims: what a policy consumed (the enquiry's ded* and
-        # ceiling*), whether it may be deleted, and the rows of a page of policies or insurees in one query
+        # ceiling*) and whether it may be deleted
         hooks.register(enquiry.POLICY_CONSUMPTION, selectors.consumption)
         hooks.register(policy_services.POLICY_IN_USE, selectors.policy_in_use)
-        hooks.register(policy_selectors.PREFETCH_POLICY_RELATIONS, selectors.prefetch_ded_rems)
-        hooks.register(insuree_selectors.PREFETCH_INSUREE_RELATIONS, selectors.prefetch_ded_rems)

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from openimis.claim.models import ClaimAdmin, ClaimDedRem
+from openimis.graphql.loading import prefetched
 
-# the attribute under which a list of policies or insurees carries its current rows (see `with_ded_rems`)
+# the attribute under which a list of policies or insurees carries its current rows
 DED_REMS_ATTRIBUTE = "current_claim_ded_rems"
 # what a policy consumed, as the policy module's consumption hook names it -> the summed column
 CONSUMPTION_COLUMNS = {"ded": "ded_g", "ded_ip": "ded_ip", "ded_op": "ded_op",
@@ -22,21 +23,11 @@ def current_ded_rems() -> QuerySet:
     return ClaimDedRem.objects.current()
 
 
-def with_ded_rems(queryset: QuerySet) -> QuerySet:
-    """Policies or insurees with their current rows prefetched: one query for the whole page."""
-    return queryset.prefetch_related(Prefetch("claim_ded_rems", queryset=current_ded_rems().order_by("id"),
-                                              to_attr=DED_REMS_ATTRIBUTE))
-
-
-def prefetch_ded_rems(queryset: QuerySet, field_names: set[str]) -> QuerySet:
-    return with_ded_rems(queryset) if "claimDedRems" in field_names else queryset
-
-
 def ded_rems_of(row) -> QuerySet | list:
     """The current rows of a policy or an insuree: the prefetched ones when the list query fetched them."""
-    prefetched = getattr(row, DED_REMS_ATTRIBUTE, None)
-    if prefetched is not None:
-        return prefetched
+    rows = prefetched(row, DED_REMS_ATTRIBUTE)
+    if rows is not None:
+        return rows
     return row.claim_ded_rems.filter(validity_to__isnull=True).order_by("id")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from openimis.core.models import (
     InteractiveUser,
@@ -49,8 +49,7 @@ def find_login_user(username: str) -> User | None:
 
 
 def users(show_history: bool = False) -> QuerySet:
-    queryset = User.all_objects.select_related("i_user__language", "i_user__health_facility", "officer",
-                                               "claim_admin__health_facility")
+    queryset = User.all_objects.all()
     return queryset if show_history else queryset.filter(validity_to__isnull=True)
 
 
@@ -59,14 +58,11 @@ def interactive_users(show_history: bool = False) -> QuerySet:
 
 
 def roles(show_history: bool = False) -> QuerySet:
-    """Roles, each with its current rights prefetched as `current_rights`."""
-    queryset = Role.objects.all() if show_history else Role.objects.current()
-    return queryset.prefetch_related(
-        Prefetch("rights", queryset=RoleRight.objects.current(), to_attr="current_rights"))
+    return Role.objects.all() if show_history else Role.objects.current()
 
 
 def role_rights() -> QuerySet:
-    return RoleRight.objects.current().select_related("role")
+    return RoleRight.objects.current()
 
 
 def enrolment_officers(search: str | None = None) -> QuerySet:

@@ -7,18 +7,15 @@ import re
 
 import graphene
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from graphene_django import DjangoConnectionField
 from graphene_django.filter import DjangoFilterConnectionField
-from graphql import GraphQLError
+from graphql import GraphQLError, get_named_type
+
+from openimis.graphql.loading import connection_node_type, connection_nodes, load, only_paging  # noqa: F401
 
 MAX_PAGE_SIZE = 100
-PAGING_ARGUMENTS = {"first", "last", "before", "after", "offset"}
-
-
-def only_paging(arguments: dict) -> bool:
-    """True when a connection is asked for a page without any filter or ordering: a nested connection
-    may then answer from rows prefetched for the whole list instead of querying once per parent."""
-    return all(key in PAGING_ARGUMENTS or value is None for key, value in arguments.items())
 # columns a client may not sort by: the order would leak something about their values
 SECRET_FIELDS = {"password", "stored_password", "private_key", "password_reset_token", "token_hash"}
 
@@ -93,7 +90,41 @@ class OpenIMISConnectionField(DjangoFilterConnectionField):
 
     @classmethod
     def resolve_queryset(cls, connection, iterable, info, args, filtering_args, filterset_class):
-        if isinstance(iterable, list):  # rows prefetched by the parent (see `only_paging`)
+        if isinstance(iterable, list):  # rows prefetched by the parent (see `loading.prefetched`)
             return iterable
         queryset = super().resolve_queryset(connection, iterable, info, args, filtering_args, filterset_class)
-        return apply_order(queryset, args.get("orderBy"))
+        return load_nodes(apply_order(queryset, args.get("orderBy")), info)
+
+
+def load_nodes(queryset, info):
+    """The connection's queryset with what its nodes select loaded (see `openimis.graphql.loading`)."""
+    if not isinstance(queryset, QuerySet):
+        return queryset
+    connection_type = get_named_type(info.return_type)
+    node_type = connection_node_type(connection_type)
+    if node_type is None:
+        return queryset
+    return load(queryset, node_type, connection_nodes(info.field_nodes, connection_type, info), info)
+
+
+class PageOfQueryset(graphene.relay.ConnectionField):
+    """A connection field over a queryset (no filters): counts with COUNT(*), fetches only the asked page
+    with what its nodes select, page size capped at 100 as everywhere."""
+
+    @classmethod
+    def connection_resolver(cls, resolver, connection_type, root, info, **args):
+        def loaded(row, info, **kwargs):
+            return load_nodes(resolver(row, info, **kwargs), info)
+
+        return super().connection_resolver(loaded, connection_type, root, info, **args)
+
+    @classmethod
+    def resolve_connection(cls, connection_type, args, resolved):
+        args = dict(args)
+        for key in ("first", "last"):
+            if args.get(key) is not None:
+                if args[key] < 0:
+                    raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": key})
+                args[key] = min(args[key], MAX_PAGE_SIZE)
+        return DjangoConnectionField.resolve_connection(connection_type, args, resolved,
+                                                        max_limit=MAX_PAGE_SIZE)

@@ -18,6 +18,7 @@ from graphql import GraphQLError, NamedTypeNode, NonNullTypeNode, parse
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
 from openimis.graphql.limits import limit_rules
+from openimis.graphql.loading import RootRowsLoadingMiddleware
 from openimis.graphql.rights import RootFieldRightsMiddleware
 
 TRUE_VALUES = {"true", "1", "yes"}
@@ -65,7 +66,8 @@ class OpenIMISGraphQLView(GraphQLView):
 
         limits = settings.GRAPHQL_LIMITS
         kwargs.setdefault("schema", schema)
-        kwargs.setdefault("middleware", [RootFieldRightsMiddleware(root_field_rights)])
+        kwargs.setdefault("middleware", [RootFieldRightsMiddleware(root_field_rights),
+                                         RootRowsLoadingMiddleware()])
         kwargs.setdefault("validation_rules", limit_rules(limits["MAX_DEPTH"], limits["MAX_ALIASES"]))
         kwargs.setdefault("graphiql", settings.OPENIMIS_MODE == "DEV")
         super().__init__(**kwargs)

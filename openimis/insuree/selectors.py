@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import F, Q, QuerySet
 
-from openimis.core import hooks
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.insuree.models import (
@@ -26,18 +25,6 @@ from openimis.insuree.models import (
     Relation,
 )
 from openimis.location import selectors as location_selectors
-
-# from a village up to its district: village -> municipality -> district
-VILLAGE_DISTRICT = "__parent__parent_id"
-# (queryset, names of the fields selected on the insurees) -> queryset: other modules prefetch the
-# relations they add to the insuree type when a page of insurees asks for them (claim: `claimDedRems`)
-PREFETCH_INSUREE_RELATIONS = "insuree.prefetch_insuree_relations"
-
-
-def with_requested_relations(queryset: QuerySet, field_names: set[str]) -> QuerySet:
-    for handler in hooks.handlers(PREFETCH_INSUREE_RELATIONS):
-        queryset = handler(queryset, field_names)
-    return queryset
 
 
 def current_families() -> QuerySet:
@@ -61,8 +48,8 @@ def visible_families(queryset: QuerySet, user) -> QuerySet:
         queryset = queryset.exclude(head_insuree__chf_id__in=excluded)
     if location_selectors.sees_every_location(user):
         return queryset
-    districts = location_selectors.districts_of_user(user).values("id")
-    return queryset.filter(Q(location__isnull=True) | Q(**{f"location{VILLAGE_DISTRICT}__in": districts}))
+    villages = location_selectors.villages_in(location_selectors.districts_of_user(user))
+    return queryset.filter(Q(location__isnull=True) | Q(location_id__in=villages))
 
 
 def visible_insurees(queryset: QuerySet, user) -> QuerySet:
@@ -74,14 +61,12 @@ def visible_insurees(queryset: QuerySet, user) -> QuerySet:
         queryset = queryset.exclude(chf_id__in=excluded)
     if location_selectors.sees_every_location(user):
         return queryset
-    districts = location_selectors.districts_of_user(user).values("id")
+    villages = location_selectors.villages_in(location_selectors.districts_of_user(user))
     no_location = Q(current_village__isnull=True) & (
         Q(family__isnull=True) | Q(family__location__isnull=True)
     )
     return queryset.filter(
-        no_location
-        | Q(**{f"current_village{VILLAGE_DISTRICT}__in": districts})
-        | Q(**{f"family__location{VILLAGE_DISTRICT}__in": districts})
+        no_location | Q(current_village_id__in=villages) | Q(family__location_id__in=villages)
     )
 
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from openimis.medical.models import Diagnosis, Item, Service
-
-SERVICE_PACKAGE_PREFETCH = ("serviceservice_set__service", "services_linked__item")
 
 # Price-list membership is owned by the medical_pricelist module; it registers here how to narrow a
 # queryset of items/services to the current content of a price list (see `register_pricelist_filter`).
@@ -115,12 +112,3 @@ def current_service(service_id) -> Service | None:
     return Service.objects.current().filter(id=service_id).first()
 
 
-def with_current_pricelist_details(queryset: QuerySet) -> QuerySet:
-    """Prefetch the current price-list lines of each row (one query for the page), when the price-list
-    module is there."""
-    try:
-        detail_model = queryset.model._meta.get_field("pricelist_details").related_model
-    except FieldDoesNotExist:  # the price-list module is not enabled
-        return queryset
-    return queryset.prefetch_related(Prefetch("pricelist_details", to_attr="current_pricelist_details",
-                                              queryset=detail_model.objects.filter(validity_to__isnull=True)))

@@ -36,7 +36,7 @@ def pricelists(kind: str, user, show_history: bool = False, location_uuid: str |
         # region)
         queryset = queryset.filter(Q(location__isnull=True) | Q(location__uuid=location_uuid)
                                    | Q(location__children__uuid=location_uuid)).distinct()
-    return _visible_to(queryset, user).select_related("location__parent")
+    return _visible_to(queryset, user)
 
 
 def pricelist_name_is_free(kind: str, name: str, exclude_uuid: str | None = None) -> bool:

@@ -48,7 +48,7 @@ def location_for_payer(user, location_uuid: str):
 
 def payers(user, show_history: bool = False) -> QuerySet:
     queryset = Payer.objects.all() if show_history else current_payers()
-    return visible_to(queryset, user).select_related("location__parent")
+    return visible_to(queryset, user)
 
 
 def payer_by(user, uuid: str | None = None, pk=None) -> Payer | None:
@@ -64,7 +64,7 @@ def payer_by(user, uuid: str | None = None, pk=None) -> Payer | None:
 def fundings_of(payer: Payer) -> QuerySet:
     """The payer's fundings that are not deleted, newest first (by pay date, then by entry), with their
     products (the panel shows each product's name)."""
-    return (Funding.objects.filter(payer_id=payer.pk, is_deleted=False).select_related("product")
+    return (Funding.objects.filter(payer_id=payer.pk, is_deleted=False)
             .order_by("-pay_date", "-date_created", "-id"))
 
 

@@ -15,9 +15,6 @@ from openimis.policy.models import ACTIVE, EXPIRED, InsureePolicy, Policy
 # (queryset) -> queryset: other modules add their annotations to policy lists (contribution: the sum of
 # the premiums as `sum_premiums_total`), so that a page of policies costs one query
 ANNOTATE_POLICIES = "policy.annotate_policies"
-# (queryset, names of the fields selected on the policies) -> queryset: other modules prefetch the
-# relations they add to the policy type when a page of policies asks for them (claim: `claimDedRems`)
-PREFETCH_POLICY_RELATIONS = "policy.prefetch_policy_relations"
 
 
 def current_policies() -> QuerySet:
@@ -47,12 +44,6 @@ def visible_insuree_policies(queryset: QuerySet, user) -> QuerySet:
 def annotated(queryset: QuerySet) -> QuerySet:
     for handler in hooks.handlers(ANNOTATE_POLICIES):
         queryset = handler(queryset)
-    return queryset
-
-
-def with_requested_relations(queryset: QuerySet, field_names: set[str]) -> QuerySet:
-    for handler in hooks.handlers(PREFETCH_POLICY_RELATIONS):
-        queryset = handler(queryset, field_names)
     return queryset
 
 

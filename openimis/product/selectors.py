@@ -26,7 +26,7 @@ def visible_to(queryset: QuerySet, user) -> QuerySet:
 
 def products(user, show_history: bool = False) -> QuerySet:
     queryset = Product.objects.all() if show_history else current_products()
-    return visible_to(queryset, user).select_related("location__parent", "conversion_product")
+    return visible_to(queryset, user)
 
 
 def product_by(user, uuid: str | None = None, pk=None) -> Product | None:
@@ -55,11 +55,11 @@ def lines_of(product: Product, model) -> QuerySet:
 
 
 def product_items(product: Product) -> QuerySet:
-    return lines_of(product, ProductItem).select_related("item").order_by("id")
+    return lines_of(product, ProductItem).order_by("id")
 
 
 def product_services(product: Product) -> QuerySet:
-    return lines_of(product, ProductService).select_related("service").order_by("id")
+    return lines_of(product, ProductService).order_by("id")
 
 
 def relative_distributions(product: Product) -> QuerySet:

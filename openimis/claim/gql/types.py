@@ -9,7 +9,7 @@ from openimis.claim import rights as claim_rights
 from openimis.claim import selectors
 from openimis.claim.models import ClaimAdmin, ClaimDedRem
 from openimis.graphql.connection import OpenIMISConnectionField
-from openimis.graphql.rights import check, normalise
+from openimis.graphql.loading import RelatedRows, declare_relation
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree.gql.types import InsureeGQLType
 from openimis.location.gql.types import HEALTH_FACILITY_FILTER_FIELDS, HISTORY_FIELDS, prefixed
@@ -56,8 +56,7 @@ class ClaimDedRemGQLType(OpenIMISNodeType):
         return self.audit_user_id if self.audit_user_id is not None else 0
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         visible = policy_selectors.policies(info.context.user)
         return selectors.current_ded_rems().filter(pk=id, policy__in=visible).first()
 
@@ -67,3 +66,5 @@ for _type in (PolicyGQLType, InsureeGQLType):
     _type._meta.fields["claim_ded_rems"] = OpenIMISConnectionField(ClaimDedRemGQLType, order_by=False,
                                                                    required=True)
     _type.resolve_claim_ded_rems = lambda row, info, **kwargs: selectors.ded_rems_of(row)
+    declare_relation(_type, "claimDedRems", RelatedRows(
+        "claim_ded_rems", selectors.DED_REMS_ATTRIBUTE, lambda: selectors.current_ded_rems().order_by("id")))

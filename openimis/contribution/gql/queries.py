@@ -9,27 +9,12 @@ import graphene
 from openimis.contribution import rights as contribution_rights
 from openimis.contribution import selectors
 from openimis.contribution.gql.types import PremiumGQLType
-from openimis.contribution.models import PremiumMutation
 from openimis.graphql.connection import OpenIMISConnectionField
 from openimis.insuree import selectors as insuree_selectors
-from openimis.location.gql.queries import node_fields
-from openimis.location.gql.types import pending_mutations
 from openimis.policy import selectors as policy_selectors
 
 READERS = (contribution_rights.PREMIUM_SEARCH,)
 EDITORS = (contribution_rights.PREMIUM_ADD, contribution_rights.PREMIUM_EDIT)
-FLAT_LOCATION = "__parent__parent__parent"
-
-
-def _premium_list(queryset, info):
-    queryset = queryset.select_related(
-        "payer", "policy__product__location", "policy__officer", "policy__family__head_insuree",
-        f"policy__family__location{FLAT_LOCATION}")
-    if "clientMutationId" in node_fields(info):
-        queryset = queryset.prefetch_related(pending_mutations(PremiumMutation))
-    return selectors.annotate_other_premiums(queryset)
-
-
 class Query(graphene.ObjectType):
     premiums = OpenIMISConnectionField(
         PremiumGQLType, payer_id=graphene.ID(), client_mutation_id=graphene.String(),
@@ -58,12 +43,12 @@ class Query(graphene.ObjectType):
         if kwargs.get("client_mutation_id"):
             queryset = queryset.filter(
                 mutations__mutation__client_mutation_id=kwargs["client_mutation_id"]).distinct()
-        return _premium_list(queryset.order_by("-pay_date", "-id"), info)
+        return selectors.annotate_other_premiums(queryset.order_by("-pay_date", "-id"))
 
     def resolve_premiums_by_policies(self, info, policy_uuids, **kwargs):
         uuids = [str(uuid) for uuid in policy_uuids]
         queryset = selectors.premiums(info.context.user).filter(policy__uuid__in=uuids)
-        return _premium_list(queryset.order_by("-pay_date", "-id"), info)
+        return selectors.annotate_other_premiums(queryset.order_by("-pay_date", "-id"))
 
     def resolve_validate_premium_code(self, info, code, policy_uuid):
         policy = policy_selectors.policy_by(info.context.user, uuid=policy_uuid)

@@ -10,9 +10,9 @@ from graphene_django.filter import DjangoFilterConnectionField
 from openimis.contribution import rights as contribution_rights
 from openimis.contribution import selectors
 from openimis.contribution.models import Premium, PremiumMutation
-from openimis.graphql.rights import check, normalise
+from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.types import OpenIMISNodeType
-from openimis.location.gql.types import pending_client_mutation_id, prefixed
+from openimis.location.gql.types import prefixed
 from openimis.policy.gql.types import POLICY_FILTER_FIELDS, PolicyGQLType
 
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
@@ -51,12 +51,8 @@ class PremiumGQLType(OpenIMISNodeType):
         filterset_class = PremiumFilter
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return selectors.premium_by(info.context.user, pk=id)
-
-    def resolve_client_mutation_id(self, info):
-        return pending_client_mutation_id(self, PremiumMutation, "premium")
 
     def resolve_other_premiums(self, info):
         total = getattr(self, "other_premiums_total", None)
@@ -68,3 +64,5 @@ class PremiumGQLType(OpenIMISNodeType):
 PolicyGQLType._meta.fields["premiums"] = DjangoFilterConnectionField(PremiumGQLType, required=True)
 PolicyGQLType.resolve_premiums = (
     lambda policy, info, **kwargs: selectors.current_premiums().filter(policy=policy))
+
+declare_pending_mutation(PremiumGQLType, PremiumMutation, "premium")

@@ -8,9 +8,6 @@ from django.db.models import Q
 from openimis.core import passwords, selectors
 from openimis.core import rights as core_rights
 from openimis.core.gql.types import (
-    INTERACTIVE_USER_PREFETCH,
-    MUTATION_LOG_PREFETCH,
-    USER_PREFETCH,
     InteractiveUserGQLType,
     LanguageGQLType,
     ModuleConfigurationGQLType,
@@ -134,11 +131,11 @@ class Query(graphene.ObjectType):
                                        i_user__userdistrict__validity_to__isnull=True)
         if kwargs.get("client_mutation_id"):
             queryset = queryset.filter(mutations__mutation__client_mutation_id=kwargs["client_mutation_id"])
-        return queryset.distinct().prefetch_related(*USER_PREFETCH)
+        return queryset.distinct()
 
     def resolve_interactive_users(self, info, **kwargs):
         queryset = selectors.interactive_users(show_history=bool(kwargs.get("show_history")))
-        return queryset.select_related("language").prefetch_related(*INTERACTIVE_USER_PREFETCH)
+        return queryset
 
     def resolve_role(self, info, **kwargs):
         queryset = selectors.roles(show_history=bool(kwargs.get("show_history")))
@@ -174,10 +171,10 @@ class Query(graphene.ObjectType):
         return selectors.exposed_module_configurations(layer)
 
     def resolve_mutation_logs(self, info, **kwargs):
-        return selectors.mutation_logs_for(info.context.user).prefetch_related(*MUTATION_LOG_PREFETCH)
+        return selectors.mutation_logs_for(info.context.user)
 
     def resolve_enrolment_officers(self, info, **kwargs):
-        return selectors.enrolment_officers(kwargs.get("str")).select_related("location")
+        return selectors.enrolment_officers(kwargs.get("str"))
 
     def resolve_validate_username(self, info, username):
         return selectors.username_is_free(username)

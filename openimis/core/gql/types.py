@@ -19,7 +19,8 @@ from openimis.core.models import (
     UserMutation,
     UserRole,
 )
-from openimis.graphql.connection import OpenIMISConnectionField, only_paging
+from openimis.graphql.connection import OpenIMISConnectionField
+from openimis.graphql.loading import Needs, RelatedRows, declare_relation, prefetched
 from openimis.graphql.types import OpenIMISNodeType
 
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
@@ -28,11 +29,7 @@ HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
 HEALTH_FACILITY_TYPE = "openimis.location.gql.types.HealthFacilityGQLType"
 CLAIM_ADMIN_TYPE = "openimis.claim.gql.types.ClaimAdminGQLType"
 
-# What the root resolvers prefetch so that per-row fields cost no query (read back by the resolvers
-# below; history rows come along and are filtered out in Python).
-INTERACTIVE_USER_PREFETCH = ("user_roles__role", "userdistrict_set__location")
-USER_PREFETCH = ("i_user__user_roles__role", "mutations__mutation")
-MUTATION_LOG_PREFETCH = ("users__core_user",)
+CURRENT_RIGHTS = "current_rights"
 
 
 def is_prefetched(instance, relation: str) -> bool:
@@ -115,10 +112,8 @@ class RoleGQLType(OpenIMISNodeType):
         }
 
     def resolve_rights(self, info, **kwargs):
-        prefetched = getattr(self, "current_rights", None)
-        if prefetched is not None and only_paging(kwargs):
-            return prefetched
-        return self.rights.filter(validity_to__isnull=True)
+        rows = prefetched(self, CURRENT_RIGHTS, kwargs)
+        return rows if rows is not None else self.rights.filter(validity_to__isnull=True)
 
     def resolve_system_role_id(self, info):
         return self.is_system or None
@@ -327,3 +322,18 @@ class ModulePermissionGQLType(graphene.ObjectType):
 
 class ModulePermissionsListGQLType(graphene.ObjectType):
     module_perms_list = graphene.List(ModulePermissionGQLType)
+
+
+# What computed fields read, loaded for a whole page when selected (history rows of the to-many
+# relations come along and are filtered out in Python by the resolvers above).
+_PROFILES = Needs(("i_user", "officer", "claim_admin"))
+for _name in ("lastName", "otherNames", "email", "phone"):
+    declare_relation(UserGQLType, _name, _PROFILES)
+declare_relation(UserGQLType, "healthFacility",
+                 Needs(("i_user__health_facility", "claim_admin__health_facility")))
+declare_relation(UserGQLType, "clientMutationId", Needs(("mutations__mutation",)))
+declare_relation(InteractiveUserGQLType, "roles", Needs(("user_roles__role",)))
+declare_relation(InteractiveUserGQLType, "userRoles", Needs(("user_roles__role",)))
+declare_relation(InteractiveUserGQLType, "userdistrictSet", Needs(("userdistrict_set__location",)))
+declare_relation(RoleGQLType, "rights", RelatedRows("rights", CURRENT_RIGHTS, RoleRight.objects.current))
+declare_relation(MutationLogGQLType, "users", RelatedRows("users", None, UserMutation.objects.all))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import graphene
-from django.db.models import Prefetch
 
 from openimis.core.gql.types import OfficerGQLType
 from openimis.graphql.connection import OpenIMISConnectionField
@@ -23,9 +22,6 @@ from openimis.insuree.gql.types import (
     RelationGQLType,
     ValidationMessageGQLType,
 )
-from openimis.insuree.models import FamilyMutation, InsureeMutation
-from openimis.location.gql.queries import node_fields
-from openimis.location.gql.types import pending_mutations
 
 FAMILY_READERS = (insuree_rights.FAMILY_SEARCH,)
 INSUREE_READERS = (insuree_rights.INSUREE_SEARCH, insuree_rights.INSUREE_ENQUIRE)
@@ -35,68 +31,6 @@ EDITORS = (
     insuree_rights.INSUREE_ADD,
     insuree_rights.INSUREE_EDIT,
 )
-FLAT_LOCATION = "__parent__parent__parent"
-HEALTH_FACILITY = (
-    "health_facility__location__parent",
-    "health_facility__services_pricelist",
-    "health_facility__items_pricelist",
-)
-
-
-def _insuree_relations(prefix: str = "") -> list[str]:
-    """What the insuree projections of fe-insuree read, joined in the same query."""
-    return [
-        f"{prefix}{path}"
-        for path in (
-            "gender",
-            "photo",
-            "education",
-            "profession",
-            "relationship",
-            "type_of_id",
-            "status_reason",
-            f"current_village{FLAT_LOCATION}",
-            *HEALTH_FACILITY,
-        )
-    ]
-
-
-def _family_list(queryset, info):
-    queryset = queryset.select_related(
-        f"location{FLAT_LOCATION}",
-        "family_type",
-        "confirmation_type",
-        "head_insuree",
-        *_insuree_relations("head_insuree__"),
-    )
-    if "clientMutationId" in node_fields(info):
-        queryset = queryset.prefetch_related(pending_mutations(FamilyMutation))
-    return queryset
-
-
-def _insuree_list(queryset, info):
-    queryset = queryset.select_related(
-        *_insuree_relations(),
-        f"family__location{FLAT_LOCATION}",
-        "family__family_type",
-        "family__confirmation_type",
-        "family__head_insuree",
-        *_insuree_relations("family__head_insuree__"),
-    )
-    fields = node_fields(info)
-    if "clientMutationId" in fields:
-        queryset = queryset.prefetch_related(pending_mutations(InsureeMutation))
-    if "family" in fields:  # the insuree page and the pickers read `family { clientMutationId }`
-        queryset = queryset.prefetch_related(
-            Prefetch(
-                "family__mutations",
-                to_attr="pending_mutations",
-                queryset=FamilyMutation.objects.filter(mutation__status=0).select_related("mutation"),
-            )
-        )
-    return selectors.with_requested_relations(queryset, fields)
-
-
 def _by_mutation(queryset, client_mutation_id: str | None):
     if not client_mutation_id:
         return queryset
@@ -180,13 +114,13 @@ class Query(graphene.ObjectType):
         )
         # `additionalFilter` carries the filters other modules contribute to the searcher: none yet
         queryset = _by_mutation(queryset, kwargs.get("client_mutation_id"))
-        return _family_list(queryset.order_by("-validity_from", "-id"), info)
+        return queryset.order_by("-validity_from", "-id")
 
     def resolve_family_members(self, info, family_uuid, **kwargs):
         family = selectors.family_by(info.context.user, uuid=family_uuid)
         if family is None:
             return selectors.current_insurees().none()
-        return _insuree_list(selectors.family_members(family).order_by("-head", "id"), info)
+        return selectors.family_members(family).order_by("-head", "id")
 
     def resolve_insurees(self, info, **kwargs):
         queryset = selectors.insurees(info.context.user, show_history=bool(kwargs.get("show_history")))
@@ -198,10 +132,10 @@ class Query(graphene.ObjectType):
                 kwargs.get("parent_location_level"),
             )
         queryset = _by_mutation(queryset, kwargs.get("client_mutation_id"))
-        return _insuree_list(queryset.order_by("chf_id", "-validity_from", "-id"), info)
+        return queryset.order_by("chf_id", "-validity_from", "-id")
 
     def resolve_insuree_officers(self, info, location_id=None, **kwargs):
-        return selectors.officers(location_id).select_related("location").order_by("code")
+        return selectors.officers(location_id).order_by("code")
 
     def resolve_insuree_number_validity(self, info, insuree_number):
         error = numbers.number_error(insuree_number)

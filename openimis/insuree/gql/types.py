@@ -11,7 +11,9 @@ from graphene_django import DjangoObjectType
 from graphene_django.filter import DjangoFilterConnectionField
 
 from openimis.core.gql.types import MutationLogGQLType
-from openimis.graphql.rights import AUTHENTICATED, check, normalise
+from openimis.graphql.loading import RelatedRows, declare_relation
+from openimis.graphql.pending import declare_pending_mutation
+from openimis.graphql.rights import AUTHENTICATED
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree import rights as insuree_rights
 from openimis.insuree import selectors
@@ -35,7 +37,6 @@ from openimis.location.gql.types import (
     LOCATION_FILTER_FIELDS,
     HealthFacilityGQLType,
     LocationGQLType,
-    pending_client_mutation_id,
     prefixed,
 )
 
@@ -305,8 +306,7 @@ class InsureeGQLType(OpenIMISNodeType):
         filterset_class = InsureeFilter
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return selectors.insuree_by(info.context.user, pk=id)
 
     def resolve_status(self, info):
@@ -317,9 +317,6 @@ class InsureeGQLType(OpenIMISNodeType):
 
     def resolve_head_of(self, info, **kwargs):
         return self.head_of.filter(validity_to__isnull=True)
-
-    def resolve_client_mutation_id(self, info):
-        return pending_client_mutation_id(self, InsureeMutation, "insuree")
 
 
 class FamilyGQLType(OpenIMISNodeType):
@@ -349,15 +346,11 @@ class FamilyGQLType(OpenIMISNodeType):
         filterset_class = FamilyFilter
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return selectors.family_by(info.context.user, pk=id)
 
     def resolve_members(self, info, **kwargs):
         return selectors.family_members(self)
-
-    def resolve_client_mutation_id(self, info):
-        return pending_client_mutation_id(self, FamilyMutation, "family")
 
 
 class FamilyMutationGQLType(DjangoObjectType):
@@ -402,3 +395,8 @@ def _add_connection(graphene_type, name: str, node_type, related: str) -> None:
 _add_connection(LocationGQLType, "family_set", FamilyGQLType, "family_set")
 _add_connection(LocationGQLType, "insuree_set", InsureeGQLType, "insuree_set")
 _add_connection(HealthFacilityGQLType, "insurees", InsureeGQLType, "insurees")
+
+declare_relation(MutationLogGQLType, "insurees", RelatedRows("insurees", None, InsureeMutation.objects.all))
+declare_relation(MutationLogGQLType, "families", RelatedRows("families", None, FamilyMutation.objects.all))
+declare_pending_mutation(InsureeGQLType, InsureeMutation, "insuree")
+declare_pending_mutation(FamilyGQLType, FamilyMutation, "family")

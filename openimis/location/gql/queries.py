@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import graphene
-from django.db.models import Prefetch, Q
-from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
+from django.db.models import Q
 
 from openimis.core import rights as core_rights
 from openimis.graphql.connection import OpenIMISConnectionField
@@ -15,61 +14,14 @@ from openimis.location.gql.types import (
     HealthFacilityGQLType,
     LocationGQLType,
     UserDistrictGQLType,
-    pending_mutations,
 )
-from openimis.location.models import HealthFacilityCatchment, HealthFacilityMutation, LocationMutation
 
 HEALTH_FACILITY_READERS = (location_rights.HEALTH_FACILITY_SEARCH, location_rights.HEALTH_FACILITY_ADD,
                            location_rights.HEALTH_FACILITY_EDIT, location_rights.HEALTH_FACILITY_DELETE)
 
 
-def _selections(selection_set, info) -> list:
-    """The fields of a selection set, fragments included."""
-    fields = []
-    for selection in selection_set.selections if selection_set else []:
-        if isinstance(selection, FieldNode):
-            fields.append(selection)
-        elif isinstance(selection, InlineFragmentNode):
-            fields.extend(_selections(selection.selection_set, info))
-        elif isinstance(selection, FragmentSpreadNode) and selection.name.value in info.fragments:
-            fields.extend(_selections(info.fragments[selection.name.value].selection_set, info))
-    return fields
-
-
-def node_fields(info) -> set[str]:
-    """The names of the fields a connection query selects on its nodes (`edges { node { ... } }`)."""
-    names: set[str] = set()
-    for field_node in info.field_nodes:
-        for edges in _selections(field_node.selection_set, info):
-            if edges.name.value != "edges":
-                continue
-            for node in _selections(edges.selection_set, info):
-                if node.name.value == "node":
-                    names.update(field.name.value for field in _selections(node.selection_set, info))
-    return names
-
-
-def _location_list(queryset, info):
-    """What location lists read: up to three parents (`location.Location.FlatProjection`) and, when asked
-    for, the pending mutation of each row."""
-    queryset = queryset.select_related("parent__parent__parent").order_by("code", "id")
-    if "clientMutationId" in node_fields(info):
-        queryset = queryset.prefetch_related(pending_mutations(LocationMutation))
-    return queryset
-
-
-def _health_facility_list(queryset, info):
-    queryset = queryset.select_related("legal_form", "sub_level", "location__parent", "services_pricelist",
-                                       "items_pricelist")
-    fields = node_fields(info)
-    if "catchments" in fields:
-        catchments = (HealthFacilityCatchment.objects.filter(validity_to__isnull=True)
-                      .select_related("location").order_by("location__code"))
-        queryset = queryset.prefetch_related(Prefetch("catchments", queryset=catchments,
-                                                      to_attr="current_catchments"))
-    if "clientMutationId" in fields:
-        queryset = queryset.prefetch_related(pending_mutations(HealthFacilityMutation))
-    return queryset
+def _location_list(queryset):
+    return queryset.order_by("code", "id")
 
 
 def _matching_text(queryset, text: str | None):
@@ -111,20 +63,20 @@ class Query(graphene.ObjectType):
     }
 
     def resolve_locations(self, info, **kwargs):
-        return _location_list(selectors.locations(info.context.user), info)
+        return _location_list(selectors.locations(info.context.user))
 
     def resolve_locations_all(self, info, **kwargs):
-        return _location_list(selectors.locations(info.context.user), info)
+        return _location_list(selectors.locations(info.context.user))
 
     def resolve_locations_str(self, info, **kwargs):
         queryset = _matching_text(selectors.locations(info.context.user), kwargs.get("str"))
         if kwargs.get("uuids_in") is not None:
             queryset = queryset.filter(uuid__in=[uuid for uuid in kwargs["uuids_in"] if uuid])
-        return _location_list(queryset, info)
+        return _location_list(queryset)
 
     def resolve_health_facilities(self, info, **kwargs):
         queryset = selectors.health_facilities(info.context.user, bool(kwargs.get("show_history")))
-        return _health_facility_list(queryset, info)
+        return queryset
 
     def resolve_health_facilities_str(self, info, **kwargs):
         queryset = _matching_text(selectors.health_facilities(info.context.user), kwargs.get("str"))
@@ -136,7 +88,7 @@ class Query(graphene.ObjectType):
             districts = [uuid for uuid in kwargs.get("districts_uuids") or [] if uuid]
             if districts:
                 queryset = queryset.filter(location__uuid__in=districts)
-        return _health_facility_list(queryset, info)
+        return queryset
 
     def resolve_validate_location_code(self, info, location_code):
         return selectors.location_code_is_free(location_code)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import django_filters
 import graphene
-from django.db.models import Prefetch
 from graphene_django import DjangoObjectType
 from graphene_django.filter import GlobalIDFilter
 
+from openimis.graphql.loading import RelatedRows, declare_relation, prefetched
+from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.rights import AUTHENTICATED
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.location import rights as location_rights
@@ -23,6 +24,7 @@ from openimis.location.models import (
     UserDistrict,
 )
 
+CURRENT_CATCHMENTS = "current_catchments"
 HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
 TEXT_LOOKUPS = ["exact", "istartswith", "icontains", "iexact"]
 
@@ -77,27 +79,12 @@ class HealthFacilityCodeInputType(graphene.String):
         name = "HealthFacilityCodeInputType"
 
 
-def pending_client_mutation_id(instance, link_model, owner_field: str) -> str | None:
-    """The `clientMutationId` of a mutation still running on this row (status 0), as openIMIS answers it:
-    from the rows prefetched as `pending_mutations` (see `pending_mutations`), else by one query."""
-    links = getattr(instance, "pending_mutations", None)
-    if links is None:
-        links = list(link_model.objects.filter(**{owner_field: instance}, mutation__status=0)
-                     .select_related("mutation")[:1])
-    return links[0].mutation.client_mutation_id if links else None
-
-
 def in_scope(instance, scope):
     """Row security of a node lookup (`get_queryset` is not used: graphene-django would then re-query
     every foreign key leading to the type)."""
     if instance is None or scope is None:
         return instance
     return instance if type(instance).objects.filter(scope, pk=instance.pk).exists() else None
-
-
-def pending_mutations(link_model) -> Prefetch:
-    return Prefetch("mutations", to_attr="pending_mutations",
-                    queryset=link_model.objects.filter(mutation__status=0).select_related("mutation"))
 
 
 class LocationGQLType(OpenIMISNodeType):
@@ -120,13 +107,10 @@ class LocationGQLType(OpenIMISNodeType):
         filter_fields = LOCATION_FILTER_FIELDS
 
     @classmethod
-    def get_node(cls, info, id):
+    def find_node(cls, info, id):
         from openimis.location.selectors import location_scope
 
-        return in_scope(super().get_node(info, id), location_scope(info.context.user))
-
-    def resolve_client_mutation_id(self, info):
-        return pending_client_mutation_id(self, LocationMutation, "location")
+        return in_scope(super().find_node(info, id), location_scope(info.context.user))
 
     def resolve_children(self, info, **kwargs):
         return self.children.filter(validity_to__isnull=True)
@@ -233,18 +217,14 @@ class HealthFacilityGQLType(OpenIMISNodeType):
         filterset_class = HealthFacilityFilter
 
     @classmethod
-    def get_node(cls, info, id):
+    def find_node(cls, info, id):
         from openimis.location.selectors import health_facility_scope
 
-        return in_scope(super().get_node(info, id), health_facility_scope(info.context.user))
-
-    def resolve_client_mutation_id(self, info):
-        return pending_client_mutation_id(self, HealthFacilityMutation, "health_facility")
+        return in_scope(super().find_node(info, id), health_facility_scope(info.context.user))
 
     def resolve_catchments(self, info):
-        if hasattr(self, "current_catchments"):  # prefetched by the list queries
-            return self.current_catchments
-        return self.catchments.filter(validity_to__isnull=True)
+        rows = prefetched(self, CURRENT_CATCHMENTS)
+        return rows if rows is not None else current_catchments().filter(health_facility=self)
 
     def resolve_claimadmin_set(self, info, **kwargs):
         return self.claimadmin_set.filter(validity_to__isnull=True)
@@ -257,3 +237,13 @@ class HealthFacilityCatchmentGQLType(DjangoObjectType):
         model = HealthFacilityCatchment
         fields = ("id", "legacy_id", "health_facility", "location", "catchment", "validity_from",
                   "validity_to", "audit_user_id")
+
+
+def current_catchments():
+    return HealthFacilityCatchment.objects.filter(validity_to__isnull=True).order_by("location__code")
+
+
+declare_pending_mutation(LocationGQLType, LocationMutation, "location")
+declare_pending_mutation(HealthFacilityGQLType, HealthFacilityMutation, "health_facility")
+declare_relation(HealthFacilityGQLType, "catchments",
+                 RelatedRows("catchments", CURRENT_CATCHMENTS, current_catchments))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import graphene
-from graphql.language import FieldNode, FragmentSpreadNode
 
 from openimis.graphql.connection import OpenIMISConnectionField
 from openimis.graphql.rights import AUTHENTICATED
@@ -12,33 +11,6 @@ from openimis.medical import selectors
 from openimis.medical.gql.types import DiagnosisGQLType, ItemGQLType, ServiceGQLType
 
 SEARCH_ITEMS = (medical_rights.ITEM_SEARCH,)
-PACKAGE_FIELDS = {"serviceserviceSet", "servicesLinked"}
-
-
-def selected_names(info) -> set[str]:
-    """Every field name selected under the root field (fragments included): a list prefetches only what
-    the caller asks for."""
-    names: set[str] = set()
-    pending = [node.selection_set for node in info.field_nodes if node.selection_set]
-    while pending:
-        for selection in pending.pop().selections:
-            if isinstance(selection, FragmentSpreadNode):
-                pending.append(info.fragments[selection.name.value].selection_set)
-                continue
-            if isinstance(selection, FieldNode):
-                names.add(selection.name.value)
-            if selection.selection_set:
-                pending.append(selection.selection_set)
-    return names
-
-
-def with_requested_relations(queryset, info):
-    names = selected_names(info)
-    if "pricelistDetails" in names:
-        queryset = selectors.with_current_pricelist_details(queryset)
-    if names & PACKAGE_FIELDS:
-        queryset = queryset.prefetch_related(*selectors.SERVICE_PACKAGE_PREFETCH)
-    return queryset
 SEARCH_SERVICES = (medical_rights.SERVICE_SEARCH,)
 
 
@@ -71,23 +43,21 @@ class Query(graphene.ObjectType):
     }
 
     def resolve_medical_items(self, info, **kwargs):
-        return with_requested_relations(selectors.items(
+        return selectors.items(
             show_history=bool(kwargs.get("show_history")), pricelist_uuid=kwargs.get("pricelist_uuid"),
-            client_mutation_id=kwargs.get("client_mutation_id")), info)
+            client_mutation_id=kwargs.get("client_mutation_id"))
 
     def resolve_medical_items_str(self, info, **kwargs):
-        items = selectors.items_matching(kwargs.get("str"), kwargs.get("date"), kwargs.get("pricelist_uuid"))
-        return with_requested_relations(items, info)
+        return selectors.items_matching(kwargs.get("str"), kwargs.get("date"), kwargs.get("pricelist_uuid"))
 
     def resolve_medical_services(self, info, **kwargs):
-        return with_requested_relations(selectors.services(
+        return selectors.services(
             show_history=bool(kwargs.get("show_history")), pricelist_uuid=kwargs.get("pricelist_uuid"),
-            client_mutation_id=kwargs.get("client_mutation_id")), info)
+            client_mutation_id=kwargs.get("client_mutation_id"))
 
     def resolve_medical_services_str(self, info, **kwargs):
-        return with_requested_relations(
-            selectors.services_matching(kwargs.get("str"), kwargs.get("date"), kwargs.get("pricelist_uuid")),
-            info)
+        return selectors.services_matching(kwargs.get("str"), kwargs.get("date"),
+                                           kwargs.get("pricelist_uuid"))
 
     def resolve_diagnoses(self, info, **kwargs):
         return selectors.diagnoses()

@@ -6,7 +6,8 @@ import graphene
 from graphene_django import DjangoObjectType
 from graphql_relay import from_global_id
 
-from openimis.graphql.connection import OpenIMISConnectionField, only_paging
+from openimis.graphql.connection import OpenIMISConnectionField
+from openimis.graphql.loading import RelatedRows, declare_relation, only_paging
 from openimis.graphql.rights import AUTHENTICATED
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.medical import rights as medical_rights
@@ -91,7 +92,7 @@ def _pk_of(value) -> int | None:
 
 def pricelist_details_of(instance, kwargs: dict, list_field: str):
     """The current price-list lines of an item or service; answered from the rows the list query
-    prefetched (`selectors.with_current_pricelist_details`) when only paging and the list are given."""
+    prefetched for the page (see `_declare_relations`) when only paging and the list are given."""
     prefetched = getattr(instance, PRICELIST_DETAILS_ATTRIBUTE, None)
     wanted = kwargs.get(list_field)
     others = {key: value for key, value in kwargs.items() if key != list_field}
@@ -174,3 +175,23 @@ class DiagnosisGQLType(OpenIMISNodeType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "code", "name", *HISTORY_FIELDS)
         filter_fields = DIAGNOSIS_FILTER_FIELDS
+
+
+def _declare_relations() -> None:
+    """What the lists prefetch for the whole page: price-list lines (when that module is there; the
+    resolvers narrow them to the asked price list) and the lines of a package."""
+    for graphene_type, model, list_field in ((ItemGQLType, Item, "itemsPricelist"),
+                                             (ServiceGQLType, Service, "servicesPricelist")):
+        if existing_relations(model, ("pricelist_details",)):
+            detail_model = model._meta.get_field("pricelist_details").related_model
+            declare_relation(graphene_type, "pricelistDetails", RelatedRows(
+                "pricelist_details", PRICELIST_DETAILS_ATTRIBUTE,
+                lambda detail_model=detail_model: detail_model.objects.filter(validity_to__isnull=True),
+                arguments=frozenset({list_field})))
+    declare_relation(ServiceGQLType, "serviceserviceSet",
+                     RelatedRows("serviceservice_set", None, ServiceService.objects.all))
+    declare_relation(ServiceGQLType, "servicesLinked",
+                     RelatedRows("services_linked", None, ServiceItem.objects.all))
+
+
+_declare_relations()

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import django_filters
 import graphene
-from django.utils.translation import gettext as _
-from graphene_django.fields import DjangoConnectionField
 from graphene_django.filter import GlobalIDFilter
-from graphql import GraphQLError
 
-from openimis.graphql.connection import MAX_PAGE_SIZE
-from openimis.graphql.rights import check, normalise
+from openimis.graphql.connection import PageOfQueryset
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.payer import rights as payer_rights
 from openimis.payer import selectors
@@ -83,8 +79,7 @@ class FundingGQLType(OpenIMISNodeType):
         convert_choices_to_enum = False
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return selectors.funding_by(info.context.user, id)
 
     def resolve_status(self, info):
@@ -107,22 +102,6 @@ class FundingConnection(graphene.relay.Connection):
         return self.length
 
 
-class PageOfQueryset(graphene.relay.ConnectionField):
-    """A connection field over a queryset: counts with COUNT(*) and fetches only the asked page (graphene's
-    own field would load every row); page size capped at 100 as everywhere."""
-
-    @classmethod
-    def resolve_connection(cls, connection_type, args, resolved):
-        args = dict(args)
-        for key in ("first", "last"):
-            if args.get(key) is not None:
-                if args[key] < 0:
-                    raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": key})
-                args[key] = min(args[key], MAX_PAGE_SIZE)
-        return DjangoConnectionField.resolve_connection(connection_type, args, resolved,
-                                                        max_limit=MAX_PAGE_SIZE)
-
-
 class PayerGQLType(OpenIMISNodeType):
     read_rights = (payer_rights.PAYER_SEARCH,)
     type = graphene.Field(PayerTypeEnum, required=True)
@@ -137,8 +116,7 @@ class PayerGQLType(OpenIMISNodeType):
         filterset_class = PayerFilter
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return selectors.payer_by(info.context.user, pk=id)
 
     def resolve_type(self, info):

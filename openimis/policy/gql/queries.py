@@ -12,8 +12,6 @@ from openimis.core.gql.types import OfficerGQLType
 from openimis.graphql.connection import OpenIMISConnectionField
 from openimis.insuree import selectors as insuree_selectors
 from openimis.location import selectors as location_selectors
-from openimis.location.gql.queries import node_fields
-from openimis.location.gql.types import pending_mutations
 from openimis.policy import enquiry, selectors, services
 from openimis.policy import rights as policy_rights
 from openimis.policy.gql.types import (
@@ -25,22 +23,9 @@ from openimis.policy.gql.types import (
     PolicyRenewalGQLType,
     renewals_for,
 )
-from openimis.policy.models import PolicyMutation
 
 READERS = (policy_rights.POLICY_SEARCH,)
 EDITORS = (policy_rights.POLICY_ADD, policy_rights.POLICY_EDIT, policy_rights.POLICY_RENEW)
-FLAT_LOCATION = "__parent__parent__parent"
-
-
-def _policy_list(queryset, info):
-    queryset = queryset.select_related("product__location", "officer", "family__head_insuree",
-                                       f"family__location{FLAT_LOCATION}")
-    fields = node_fields(info)
-    if "clientMutationId" in fields:
-        queryset = queryset.prefetch_related(pending_mutations(PolicyMutation))
-    return selectors.annotated(selectors.with_requested_relations(queryset, fields))
-
-
 def _under(queryset, path: str, parent_uuid, level):
     found = insuree_selectors.under_parent_location(path, parent_uuid, level)
     return queryset if found is None else queryset.filter(found)
@@ -122,7 +107,7 @@ class Query(graphene.ObjectType):
             uncovered = (insuree_selectors.current_insurees().filter(family_id=OuterRef("family_id"))
                          .filter(~Exists(coverage)))
             queryset = queryset.filter(Exists(uncovered))
-        queryset = _policy_list(queryset, info)
+        queryset = selectors.annotated(queryset)
         for key, lookup in (("balance_lte", "lte"), ("balance_gte", "gte")):
             if kwargs.get(key) is not None and "sum_premiums_total" in queryset.query.annotations:
                 paid = Coalesce("sum_premiums_total", Value(0), output_field=DecimalField())
@@ -156,7 +141,7 @@ class Query(graphene.ObjectType):
         return PolicyAndWarningsGQLType(policy=policy, warnings=warnings)
 
     def resolve_policy_officers(self, info, search=None, district=None, region=None, **kwargs):
-        queryset = core_selectors.enrolment_officers(search).select_related("location")
+        queryset = core_selectors.enrolment_officers(search)
         for location in (district, region):
             if location:
                 queryset = queryset.filter(id__in=_officers_serving(location))
@@ -172,13 +157,12 @@ class Query(graphene.ObjectType):
         return EligibilityGQLType(**enquiry.eligibility(info.context.user, chf_id, service_code=service_code))
 
     def resolve_insuree_policy(self, info, parent_location=None, parent_location_level=None, **kwargs):
-        queryset = selectors.insuree_policies(info.context.user).select_related("insuree", "policy")
+        queryset = selectors.insuree_policies(info.context.user)
         queryset = _under(queryset, "insuree__family__location", parent_location, parent_location_level)
         return queryset.order_by("-id")
 
     def resolve_policy_renewals(self, info, **kwargs):
-        return renewals_for(info.context.user).select_related("policy", "insuree", "new_product",
-                                                              "new_officer").order_by("renewal_date", "id")
+        return renewals_for(info.context.user).order_by("renewal_date", "id")
 
 
 def _officers_serving(location: str):

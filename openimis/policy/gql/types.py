@@ -9,7 +9,6 @@ from graphene_django import DjangoConnectionField
 from graphene_django.filter import DjangoFilterConnectionField, GlobalIDFilter
 
 from openimis.core.gql.types import OfficerGQLType
-from openimis.graphql.rights import check, normalise
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree.gql.types import INSUREE_FILTER_FIELDS, FamilyGQLType, InsureeGQLType
 from openimis.location.gql.types import prefixed
@@ -97,8 +96,7 @@ class PolicyGQLType(OpenIMISNodeType):
         filterset_class = PolicyFilter
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return selectors.policy_by(info.context.user, pk=id)
 
     def resolve_insuree_policies(self, info, **kwargs):
@@ -123,8 +121,7 @@ class InsureePolicyGQLType(OpenIMISNodeType):
         filterset_class = InsureePolicyFilter
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return selectors.insuree_policies(info.context.user).filter(pk=id).first()
 
 
@@ -139,8 +136,7 @@ class PolicyRenewalGQLType(OpenIMISNodeType):
                   "response_date", *HISTORY_FIELDS)
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return renewals_for(info.context.user).filter(pk=id).first()
 
 

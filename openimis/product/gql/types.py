@@ -6,7 +6,6 @@ import django_filters
 import graphene
 from graphene_django.filter import GlobalIDFilter
 
-from openimis.graphql.rights import check, normalise
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.product import rights as product_rights
 from openimis.product import selectors
@@ -110,8 +109,7 @@ class ProductGQLType(OpenIMISNodeType):
         filterset_class = ProductFilter
 
     @classmethod
-    def get_node(cls, info, id):
-        check(info.context.user, normalise(cls.read_rights))
+    def find_node(cls, info, id):
         return selectors.product_by(info.context.user, pk=id)
 
     def resolve_ceiling_type(self, info):

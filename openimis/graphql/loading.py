@@ -1,0 +1,296 @@
+"""Load what a query asks for, nothing more.
+
+The relations a GraphQL selection reaches are found by reading the selection set (look-ahead) and
+loaded for the whole page at once: a relation to one row is joined into the list's statement while the
+statement stays within `MAX_JOINS`, beyond that (and for every relation to many rows) it is prefetched,
+one query per relation and page, itself loaded the same way. Nothing is joined that the query does not
+select, so PostgreSQL never plans a forty-join statement.
+
+What the model alone cannot tell is declared on the type with `declare_relation`: a to-many field that
+shows only the current rows, the pending mutation behind `clientMutationId`, ... The resolver of such a
+field reads the prefetched rows with `prefetched(row, to_attr, arguments)` and falls back to its own
+query when they are not there (a node query, a nested connection with filters).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
+from graphene.utils.str_converters import to_camel_case
+from graphql import GraphQLInterfaceType, GraphQLObjectType, get_named_type
+from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
+
+# joins one statement may hold, those of its filters included (planning grows fast beyond a few)
+MAX_JOINS = 6
+PAGING_ARGUMENTS = {"first", "last", "before", "after", "offset"}
+
+
+def only_paging(arguments: dict) -> bool:
+    """True when a field is asked for without any filter or ordering: it may then answer from rows
+    prefetched for the whole list instead of querying once per parent."""
+    return all(key in PAGING_ARGUMENTS or value is None for key, value in arguments.items())
+
+
+@dataclass(frozen=True)
+class RelatedRows:
+    """What a field reads beyond the row itself.
+
+    `lookup` is the model relation to prefetch through, `queryset` gives the related rows the field
+    shows (current rows, an ordering), `to_attr` is where its resolver finds them (None: the relation's
+    own cache, which `.all()` reads). `nodes` says that the field's own selection describes those rows
+    (a list or connection of them), so their relations are loaded too; a scalar such as
+    `clientMutationId` sets it to False. The rows are prefetched only when the field is asked without
+    arguments other than paging and `arguments` (those its resolver applies to the prefetched rows)."""
+
+    lookup: str
+    to_attr: str | None
+    queryset: Callable[[], QuerySet]
+    nodes: bool = True
+    arguments: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class Needs:
+    """A computed field that reads rows related to one (`lastName` of a user reads its profile): the
+    paths (`i_user`, `officer__location`) are joined or prefetched like selected relations."""
+
+    paths: tuple[str, ...]
+
+
+_declared: dict[type, dict[str, RelatedRows | Needs]] = defaultdict(dict)
+
+
+def declare_relation(graphene_type: type, field_name: str, relation: RelatedRows | Needs) -> None:
+    """Declare what `field_name` (the GraphQL name, `clientMutationId`) of `graphene_type` reads."""
+    name = to_camel_case(field_name)
+    if name in _declared[graphene_type]:
+        raise ValueError(f"{graphene_type.__name__}.{name}: relation declared twice")
+    _declared[graphene_type][name] = relation
+
+
+def prefetched(row, to_attr: str, arguments: dict | None = None):
+    """The rows the loader prefetched for a declared relation, or None when the resolver must query
+    them itself (not prefetched, or asked with filters that the prefetched rows did not apply)."""
+    if arguments and not only_paging(arguments):
+        return None
+    return getattr(row, to_attr, None)
+
+
+# --- reading the selection ------------------------------------------------------------------------
+
+
+def _applies(type_condition, object_type: GraphQLObjectType, info) -> bool:
+    if type_condition is None:
+        return True
+    name = type_condition.name.value
+    if name == object_type.name:
+        return True
+    return isinstance(info.schema.get_type(name), GraphQLInterfaceType)
+
+
+def selected_fields(field_nodes: Iterable[FieldNode], object_type: GraphQLObjectType, info
+                    ) -> dict[str, list[FieldNode]]:
+    """The fields selected under `field_nodes` on `object_type`, by GraphQL name, fragments merged."""
+    found: dict[str, list[FieldNode]] = defaultdict(list)
+
+    def walk(selection_set, seen: frozenset):
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                found[selection.name.value].append(selection)
+            elif isinstance(selection, InlineFragmentNode):
+                if _applies(selection.type_condition, object_type, info):
+                    walk(selection.selection_set, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = info.fragments.get(name)
+                if fragment is not None and name not in seen and _applies(
+                        fragment.type_condition, object_type, info):
+                    walk(fragment.selection_set, seen | {name})
+
+    for field_node in field_nodes:
+        walk(field_node.selection_set, frozenset())
+    return found
+
+
+def connection_nodes(field_nodes: Iterable[FieldNode], connection_type, info) -> list[FieldNode]:
+    """The `node` fields under `edges` of a connection selection."""
+    edges_type = get_named_type(connection_type.fields["edges"].type)
+    nodes = []
+    for edges in selected_fields(field_nodes, connection_type, info).get("edges", ()):
+        nodes.extend(selected_fields([edges], edges_type, info).get("node", ()))
+    return nodes
+
+
+def connection_node_type(connection_type) -> GraphQLObjectType | None:
+    edges_type = get_named_type(connection_type.fields["edges"].type)
+    return _django_object_type(edges_type.fields["node"].type)
+
+
+def _arguments(field_node: FieldNode) -> set[str]:
+    return {argument.name.value for argument in field_node.arguments or ()}
+
+
+# --- planning -------------------------------------------------------------------------------------
+
+
+_field_names: dict[type, dict[str, str]] = {}
+
+
+def _model_field(graphene_type, model, graphql_name: str):
+    """The model field behind a GraphQL field of a Django object type, when it is a relation to one row."""
+    names = _field_names.get(graphene_type)
+    if names is None:
+        names = {to_camel_case(name): name for name in getattr(graphene_type._meta, "fields", {})}
+        _field_names[graphene_type] = names
+    name = names.get(graphql_name)
+    if name is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a reverse accessor name such as `healthfacility_set`
+        return None
+    if field.is_relation and (field.many_to_one or field.one_to_one) and field.related_model is not None:
+        return field
+    return None
+
+
+def _django_object_type(graphql_type) -> GraphQLObjectType | None:
+    named = get_named_type(graphql_type)
+    graphene_type = getattr(named, "graphene_type", None)
+    if isinstance(named, GraphQLObjectType) and getattr(getattr(graphene_type, "_meta", None), "model", None):
+        return named
+    return None
+
+
+def _is_connection(graphql_type) -> bool:
+    named = get_named_type(graphql_type)
+    return isinstance(named, GraphQLObjectType) and "edges" in named.fields and "pageInfo" in named.fields
+
+
+@dataclass
+class _Plan:
+    joins: list[str]
+    prefetches: list[Prefetch]
+
+    def add_prefetch(self, prefetch: Prefetch) -> None:
+        if all(existing.prefetch_to != prefetch.prefetch_to for existing in self.prefetches):
+            self.prefetches.append(prefetch)
+
+
+def _declared_prefetch(relation: RelatedRows, prefix: str, field_nodes, graphql_type,
+                       info) -> Prefetch | None:
+    queryset = relation.queryset()
+    if relation.nodes:
+        if any(_arguments(node) - PAGING_ARGUMENTS - relation.arguments for node in field_nodes):
+            return None  # filtered per parent: the resolver queries
+        node_type = _django_object_type(graphql_type)
+        if _is_connection(graphql_type):
+            connection = get_named_type(graphql_type)
+            field_nodes = connection_nodes(field_nodes, connection, info)
+            node_type = connection_node_type(connection)
+        if node_type is not None and field_nodes:
+            queryset = load(queryset, node_type, field_nodes, info)
+    return Prefetch(prefix + relation.lookup, queryset=queryset, to_attr=relation.to_attr)
+
+
+def plan(model, object_type: GraphQLObjectType, field_nodes, info, join_budget: int) -> _Plan:
+    """Breadth first over the selection: the shallowest relations to one row are joined while the
+    budget lasts; the others become prefetches, each loaded by the same rule."""
+    result = _Plan([], [])
+    queue = deque([("", model, object_type, list(field_nodes))])
+    while queue:
+        prefix, current_model, current_type, nodes = queue.popleft()
+        graphene_type = current_type.graphene_type
+        declared = _declared.get(graphene_type, {})
+        for name, sub_nodes in selected_fields(nodes, current_type, info).items():
+            graphql_field = current_type.fields.get(name)
+            if graphql_field is None:
+                continue
+            relation = declared.get(name)
+            if isinstance(relation, Needs):
+                for needed in relation.paths:
+                    if join_budget > 0 and _single_valued(current_model, needed):
+                        join_budget -= needed.count("__") + 1
+                        result.joins.append(prefix + needed)
+                    else:
+                        result.add_prefetch(Prefetch(prefix + needed))
+                continue
+            if relation is not None:
+                prefetch = _declared_prefetch(relation, prefix, sub_nodes, graphql_field.type, info)
+                if prefetch is not None:
+                    result.add_prefetch(prefetch)
+                continue
+            model_field = _model_field(graphene_type, current_model, name)
+            target_type = _django_object_type(graphql_field.type)
+            if model_field is None or target_type is None:
+                continue
+            path = prefix + model_field.name
+            if join_budget > 0:
+                join_budget -= 1
+                result.joins.append(path)
+                queue.append((path + "__", model_field.related_model, target_type, sub_nodes))
+            else:
+                related = model_field.related_model._base_manager.all()
+                result.add_prefetch(Prefetch(path, queryset=load(related, target_type, sub_nodes, info)))
+    return result
+
+
+def _single_valued(model, path: str) -> bool:
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a reverse accessor (`userdistrict_set`): to many
+            return False
+        if not (field.many_to_one or field.one_to_one):
+            return False
+        model = field.related_model
+    return True
+
+
+def joins_in(queryset: QuerySet) -> int:
+    """The joins the statement already holds (its filters and orderings)."""
+    return max(len(queryset.query.alias_map) - 1, 0)
+
+
+def load(queryset: QuerySet, object_type: GraphQLObjectType, field_nodes, info) -> QuerySet:
+    """`queryset` with the relations selected under `field_nodes` joined or prefetched."""
+    result = plan(queryset.model, object_type, field_nodes, info, MAX_JOINS - joins_in(queryset))
+    if result.joins:
+        queryset = queryset.select_related(*result.joins)
+    if result.prefetches:
+        queryset = queryset.prefetch_related(*result.prefetches)
+    return queryset
+
+
+def load_rows(rows: Model | list, object_type: GraphQLObjectType, field_nodes, info):
+    """Rows already fetched (a node, a root field answering objects): their selected relations are
+    prefetched, one query per relation for all of them."""
+    instances = [rows] if isinstance(rows, Model) else [row for row in rows if isinstance(row, Model)]
+    if instances:
+        result = plan(object_type.graphene_type._meta.model, object_type, field_nodes, info, 0)
+        if result.prefetches:
+            prefetch_related_objects(instances, *result.prefetches)
+    return rows
+
+
+class RootRowsLoadingMiddleware:
+    """graphql-core middleware: a root field that answers rows of a Django type (a list, one object)
+    gets the relations its selection reaches loaded. Connections and nodes do it themselves."""
+
+    def resolve(self, next_resolver, root, info, **kwargs):
+        result = next_resolver(root, info, **kwargs)
+        if info.path.prev is not None or result is None:
+            return result
+        object_type = _django_object_type(info.return_type)
+        if object_type is None:
+            return result
+        model = object_type.graphene_type._meta.model
+        if isinstance(result, QuerySet):
+            return load(result, object_type, info.field_nodes, info) if result.model is model else result
+        if isinstance(result, Model | list):
+            return load_rows(result, object_type, info.field_nodes, info)
+        return result
