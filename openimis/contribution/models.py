@@ -32,6 +32,17 @@ class Premium(VersionedModel):
     created_date = models.DateTimeField(default=timezone.now)
     audit_user_id = models.IntegerField(default=0)
 
+    class Meta:
+        indexes = [
+            # the premiums lists: current premiums, latest payment first (`-payDate`)
+            models.Index(fields=["-pay_date", "-id"], condition=models.Q(validity_to__isnull=True),
+                         name="premium_current_newest"),
+            # receipts of current premiums: unique per product (equality) and numbered per prefix
+            # (`receipt__startswith`); the pattern operator class, used on PostgreSQL only, serves both
+            models.Index(fields=["receipt"], opclasses=["varchar_pattern_ops"],
+                         condition=models.Q(validity_to__isnull=True), name="premium_current_receipt"),
+        ]
+
     def __str__(self):
         return f"premium {self.receipt}"
 

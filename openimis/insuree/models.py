@@ -120,6 +120,13 @@ class Family(VersionedModel):
     json_ext = models.JSONField(null=True, blank=True)
     audit_user_id = models.IntegerField(default=0)
 
+    class Meta:
+        indexes = [
+            # the families list: current families, newest first (`-validityFrom`), read a page at a time
+            models.Index(fields=["-validity_from", "-id"], condition=models.Q(validity_to__isnull=True),
+                         name="family_current_newest"),
+        ]
+
     def __str__(self):
         return f"family {self.uuid}"
 
@@ -168,6 +175,13 @@ class Insuree(VersionedModel):
     )
     json_ext = models.JSONField(null=True, blank=True)
     audit_user_id = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            # the insurees list: current insurees by insurance number (`chfId`, then the newest version)
+            models.Index(fields=["chf_id", "-validity_from", "-id"],
+                         condition=models.Q(validity_to__isnull=True), name="insuree_current_chf_id"),
+        ]
 
     def __str__(self):
         return f"{self.chf_id} {self.last_name} {self.other_names}"

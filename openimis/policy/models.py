@@ -36,6 +36,13 @@ class Policy(VersionedModel):
     creation_date = models.DateField(null=True, blank=True)
     audit_user_id = models.IntegerField(default=0)
 
+    class Meta:
+        indexes = [
+            # the policies list: current policies, latest enrolment first (`-enrollDate`)
+            models.Index(fields=["-enroll_date", "-id"], condition=models.Q(validity_to__isnull=True),
+                         name="policy_current_newest"),
+        ]
+
     def __str__(self):
         return f"policy {self.uuid}"
 
