@@ -45,7 +45,8 @@ def visible_families(queryset: QuerySet, user) -> QuerySet:
         return queryset.none()
     excluded = _excluded_chf_ids()
     if excluded:
-        queryset = queryset.exclude(head_insuree__chf_id__in=excluded)
+        excluded_heads = Insuree.objects.filter(chf_id__in=excluded).values("id")
+        queryset = queryset.exclude(head_insuree_id__in=excluded_heads)
     if location_selectors.sees_every_location(user):
         return queryset
     villages = location_selectors.villages_in(location_selectors.districts_of_user(user))

@@ -26,11 +26,25 @@ def current_locations() -> QuerySet:
     return Location.objects.current()
 
 
-def _assigned_district_ids(user) -> QuerySet:
-    """The ids of the current districts assigned to the user (a subquery, not evaluated)."""
-    return (UserDistrict.objects.current()
-            .filter(user_id=user.i_user_id, location__validity_to__isnull=True, location__type=DISTRICT)
-            .values("location_id"))
+DISTRICT_IDS_ATTRIBUTE = "_openimis_district_ids"
+
+
+def _assigned_district_ids(user) -> list[int]:
+    """The ids of the current districts assigned to the user, read once per request (kept on the user
+    object the request authenticated): the lists then filter on a plain list of ids, with no join."""
+    ids = getattr(user, DISTRICT_IDS_ATTRIBUTE, None)
+    if ids is None:
+        assigned = UserDistrict.objects.current().filter(
+            user_id=user.i_user_id, location__validity_to__isnull=True, location__type=DISTRICT)
+        ids = list(assigned.values_list("location_id", flat=True))
+        setattr(user, DISTRICT_IDS_ATTRIBUTE, ids)
+    return ids
+
+
+def forget_districts(user) -> None:
+    """Read the user's districts again at the next need (their assignment changed)."""
+    if hasattr(user, DISTRICT_IDS_ATTRIBUTE):
+        delattr(user, DISTRICT_IDS_ATTRIBUTE)
 
 
 def sees_every_location(user) -> bool:
@@ -55,9 +69,10 @@ def location_scope(user) -> Q | None:
     if not user.i_user_id:
         return Q(pk__in=[])
     districts = _assigned_district_ids(user)
-    regions = Location.objects.filter(id__in=_assigned_district_ids(user)).values("parent_id")
+    regions = Location.objects.filter(id__in=districts).values("parent_id")
+    municipalities = Location.objects.filter(parent_id__in=districts).values("id")
     return (Q(id__in=districts) | Q(id__in=regions) | Q(parent_id__in=districts)
-            | Q(parent__parent_id__in=_assigned_district_ids(user)))
+            | Q(parent_id__in=municipalities))
 
 
 def locations(user, show_history: bool = False, manages_tree: bool | None = None) -> QuerySet:
@@ -82,7 +97,8 @@ def under_location(path: str, parent_uuid: str, parent_level: int, location_leve
 
 def villages_in(districts: QuerySet) -> QuerySet:
     """The ids of the villages of `districts` (a subquery): village -> municipality -> district."""
-    return Location.objects.filter(parent__parent_id__in=districts.values("id")).values("id")
+    municipalities = Location.objects.filter(parent_id__in=districts.values("id")).values("id")
+    return Location.objects.filter(parent_id__in=municipalities).values("id")
 
 
 def location_code_is_free(code: str, except_location_id=None) -> bool:

@@ -216,6 +216,7 @@ def create_location(actor, data: dict) -> Location:
     if location_type == DISTRICT and actor is not None and not actor.is_imis_admin and actor.i_user_id:
         # the creator must see the district they made (administrators see every district anyway)
         UserDistrict.objects.create(user_id=actor.i_user_id, location=location, audit_user_id=audit_id(actor))
+        selectors.forget_districts(actor)
     return location
 
 
@@ -529,6 +530,7 @@ def save_user_locations(actor, user, data: dict) -> None:
     if user.i_user_id and data.get("districts") is not None:
         _check_type(data["districts"], DISTRICT, gettext_noop("Unknown district: %(ids)s"))
         _replace_links(UserDistrict, "user_id", user.i_user_id, data["districts"], audit_user_id)
+        selectors.forget_districts(user)
     if user.officer_id and data.get("location_id") is not None:
         location_id = int(data["location_id"])
         if not Location.objects.current().filter(id=location_id).exists():
