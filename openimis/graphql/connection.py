@@ -92,8 +92,31 @@ class OpenIMISConnectionField(DjangoFilterConnectionField):
     def resolve_queryset(cls, connection, iterable, info, args, filtering_args, filterset_class):
         if isinstance(iterable, list):  # rows prefetched by the parent (see `loading.prefetched`)
             return iterable
-        queryset = super().resolve_queryset(connection, iterable, info, args, filtering_args, filterset_class)
+        used = frozenset(name for name in filtering_args if args.get(name) is not None)
+        if used:
+            queryset = super().resolve_queryset(connection, iterable, info, args, filtering_args,
+                                                narrowed_filterset(filterset_class, used))
+        else:  # no filter asked: no FilterSet to build (its form copies every declared filter)
+            queryset = DjangoConnectionField.resolve_queryset(connection, iterable, info, args)
         return load_nodes(apply_order(queryset, args.get("orderBy")), info)
+
+
+_narrowed: dict[tuple, type] = {}
+
+
+def narrowed_filterset(filterset_class, names: frozenset) -> type:
+    """`filterset_class` with only the filters `names`: a request builds the form fields of the filters
+    it uses, not the fifty its type declares. One class per combination, made once."""
+    key = (filterset_class, names)
+    found = _narrowed.get(key)
+    if found is None:
+        found = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+        found.base_filters = {name: item for name, item in filterset_class.base_filters.items()
+                              if name in names}
+        if len(_narrowed) > 2000:  # clients inventing combinations cannot grow it without end
+            _narrowed.clear()
+        _narrowed[key] = found
+    return found
 
 
 def load_nodes(queryset, info):

@@ -14,12 +14,13 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView
-from graphql import GraphQLError, NamedTypeNode, NonNullTypeNode, parse
+from graphql import ExecutionResult, GraphQLError, NamedTypeNode, NonNullTypeNode, parse
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.loading import RootRowsLoadingMiddleware
 from openimis.graphql.rights import RootFieldRightsMiddleware
+from openimis.graphql.validation import validation_errors
 
 TRUE_VALUES = {"true", "1", "yes"}
 INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
@@ -59,18 +60,43 @@ def _flag(request, name: str) -> bool:
     return request.GET.get(name, "").lower() in TRUE_VALUES
 
 
+_validations: dict = {}
+
+
+def _validation_of(schema):
+    """The cached validation of `schema` with the specification's rules and our limits."""
+    limits = settings.GRAPHQL_LIMITS
+    key = (id(schema), limits["MAX_DEPTH"], limits["MAX_ALIASES"])
+    found = _validations.get(key)
+    if found is None:
+        found = validation_errors(schema, limit_rules(limits["MAX_DEPTH"], limits["MAX_ALIASES"]))
+        _validations[key] = found
+    return found
+
+
 @method_decorator(csrf_exempt, name="dispatch")
 class OpenIMISGraphQLView(GraphQLView):
     def __init__(self, **kwargs):
         from openimis.graphql.schema import root_field_rights, schema
 
-        limits = settings.GRAPHQL_LIMITS
         kwargs.setdefault("schema", schema)
         kwargs.setdefault("middleware", [RootFieldRightsMiddleware(root_field_rights),
                                          RootRowsLoadingMiddleware()])
-        kwargs.setdefault("validation_rules", limit_rules(limits["MAX_DEPTH"], limits["MAX_ALIASES"]))
         kwargs.setdefault("graphiql", settings.OPENIMIS_MODE == "DEV")
         super().__init__(**kwargs)
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name,
+                                show_graphiql=False):
+        """Validated once per query text (see `openimis.graphql.validation`); graphene-django then
+        parses and executes it with no rule left to check (the view is made anew for each request)."""
+        if query:
+            errors = _validation_of(self.schema)(query)
+            if errors:
+                return ExecutionResult(data=None, errors=list(errors))
+            if errors is not None:
+                self.validation_rules = ()
+        return super().execute_graphql_request(request, data, query, variables, operation_name,
+                                               show_graphiql)
 
     @staticmethod
     def get_graphql_params(request, data):
