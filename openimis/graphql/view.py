@@ -10,17 +10,25 @@ import pstats
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
-from graphene_django.views import GraphQLView
-from graphql import ExecutionResult, GraphQLError, NamedTypeNode, NonNullTypeNode, parse
+from graphene_django.views import GraphQLView, HttpError
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    NamedTypeNode,
+    NonNullTypeNode,
+    execute,
+    get_operation_ast,
+    parse,
+)
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.loading import RootRowsLoadingMiddleware
 from openimis.graphql.rights import RootFieldRightsMiddleware
-from openimis.graphql.validation import validation_errors
+from openimis.graphql.validation import preparer
 
 TRUE_VALUES = {"true", "1", "yes"}
 INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
@@ -60,17 +68,17 @@ def _flag(request, name: str) -> bool:
     return request.GET.get(name, "").lower() in TRUE_VALUES
 
 
-_validations: dict = {}
+_preparers: dict = {}
 
 
-def _validation_of(schema):
-    """The cached validation of `schema` with the specification's rules and our limits."""
+def _preparer_of(schema):
+    """The cached parse and validation of `schema` with the specification's rules and our limits."""
     limits = settings.GRAPHQL_LIMITS
     key = (id(schema), limits["MAX_DEPTH"], limits["MAX_ALIASES"])
-    found = _validations.get(key)
+    found = _preparers.get(key)
     if found is None:
-        found = validation_errors(schema, limit_rules(limits["MAX_DEPTH"], limits["MAX_ALIASES"]))
-        _validations[key] = found
+        found = preparer(schema, limit_rules(limits["MAX_DEPTH"], limits["MAX_ALIASES"]))
+        _preparers[key] = found
     return found
 
 
@@ -85,23 +93,33 @@ class OpenIMISGraphQLView(GraphQLView):
         kwargs.setdefault("graphiql", settings.OPENIMIS_MODE == "DEV")
         super().__init__(**kwargs)
 
-    def execute_graphql_request(self, request, data, query, variables, operation_name,
-                                show_graphiql=False):
-        """Validated once per query text (see `openimis.graphql.validation`); graphene-django then
-        parses and executes it with no rule left to check (the view is made anew for each request)."""
-        if query:
-            errors = _validation_of(self.schema)(query)
-            if errors:
-                return ExecutionResult(data=None, errors=list(errors))
-            if errors is not None:
-                self.validation_rules = ()
-        return super().execute_graphql_request(request, data, query, variables, operation_name,
-                                               show_graphiql)
-
     @staticmethod
     def get_graphql_params(request, data):
         query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)
         return query, lenient_int_variables(query, variables), operation_name, id
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name,
+                                show_graphiql=False):
+        """Parsed and validated once per query text (see `openimis.graphql.validation`), then executed.
+        Mutations need no transaction here: each runs its service in its own (the mutation base)."""
+        if not query:
+            return super().execute_graphql_request(request, data, query, variables, operation_name,
+                                                   show_graphiql)
+        prepared = _preparer_of(self.schema)(query)
+        if prepared.errors:
+            return ExecutionResult(data=None, errors=list(prepared.errors))
+        operation = get_operation_ast(prepared.document, operation_name)
+        if request.method.lower() == "get" and operation is not None and operation.operation.value != "query":
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseNotAllowed(["POST"], "Only queries may be sent with GET"))
+        try:
+            return execute(self.schema.graphql_schema, prepared.document,
+                           root_value=self.get_root_value(request), context_value=self.get_context(request),
+                           variable_values=variables, operation_name=operation_name,
+                           middleware=self.get_middleware(request))
+        except Exception as error:  # reported in the answer, as graphene-django does
+            return ExecutionResult(errors=[error])
 
     def dispatch(self, request, *args, **kwargs):
         refused = rate_limited(request)
