@@ -277,20 +277,17 @@ def load_rows(rows: Model | list, object_type: GraphQLObjectType, field_nodes, i
     return rows
 
 
-class RootRowsLoadingMiddleware:
-    """graphql-core middleware: a root field that answers rows of a Django type (a list, one object)
-    gets the relations its selection reaches loaded. Connections and nodes do it themselves."""
-
-    def resolve(self, next_resolver, root, info, **kwargs):
-        result = next_resolver(root, info, **kwargs)
-        if info.path.prev is not None or result is None:
-            return result
-        object_type = _django_object_type(info.return_type)
-        if object_type is None:
-            return result
-        model = object_type.graphene_type._meta.model
-        if isinstance(result, QuerySet):
-            return load(result, object_type, info.field_nodes, info) if result.model is model else result
-        if isinstance(result, Model | list):
-            return load_rows(result, object_type, info.field_nodes, info)
+def load_root_rows(result, info):
+    """What a root field answered, with the relations its selection reaches loaded when it answers rows
+    of a Django type (a list, one object). Connections and nodes load their own."""
+    if result is None:
         return result
+    object_type = _django_object_type(info.return_type)
+    if object_type is None:
+        return result
+    model = object_type.graphene_type._meta.model
+    if isinstance(result, QuerySet):
+        return load(result, object_type, info.field_nodes, info) if result.model is model else result
+    if isinstance(result, Model | list):
+        return load_rows(result, object_type, info.field_nodes, info)
+    return result

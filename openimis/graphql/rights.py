@@ -40,20 +40,3 @@ def is_allowed(user, declaration) -> bool:
 def check(user, declaration) -> None:
     if not is_allowed(user, declaration):
         raise GraphQLError(UNAUTHORIZED)
-
-
-class RootFieldRightsMiddleware:
-    """graphql-core middleware: checks the declared rights of every root Query and Mutation field."""
-
-    def __init__(self, declarations: dict[str, dict[str, object]]):
-        self.declarations = declarations
-
-    def resolve(self, next_resolver, root, info, **kwargs):
-        if info.path.prev is None:  # a root field
-            operation = info.parent_type.name
-            declared = self.declarations.get(operation, {}).get(info.field_name)
-            if declared is None and info.field_name not in ("__typename", "__schema", "__type"):
-                raise GraphQLError(UNAUTHORIZED)
-            if declared is not None:
-                check(getattr(info.context, "user", None), declared)
-        return next_resolver(root, info, **kwargs)

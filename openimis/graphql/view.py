@@ -1,5 +1,5 @@
-"""The GraphQL endpoint: rights middleware, query limits, rate limit, origin check, and in DEV
-GraphiQL and the profiler (`?prof=True`, `&download=True` for a snakeviz file)."""
+"""The GraphQL endpoint: root field guards (rights, row loading), query limits, rate limit, origin check,
+and in DEV GraphiQL and the profiler (`?prof=True`, `&download=True` for a snakeviz file)."""
 
 from __future__ import annotations
 
@@ -26,8 +26,7 @@ from graphql import (
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
 from openimis.graphql.limits import limit_rules
-from openimis.graphql.loading import RootRowsLoadingMiddleware
-from openimis.graphql.rights import RootFieldRightsMiddleware
+from openimis.graphql.root_fields import guard_root_fields
 from openimis.graphql.validation import preparer
 
 TRUE_VALUES = {"true", "1", "yes"}
@@ -87,9 +86,8 @@ class OpenIMISGraphQLView(GraphQLView):
     def __init__(self, **kwargs):
         from openimis.graphql.schema import root_field_rights, schema
 
+        guard_root_fields(schema.graphql_schema, root_field_rights)
         kwargs.setdefault("schema", schema)
-        kwargs.setdefault("middleware", [RootFieldRightsMiddleware(root_field_rights),
-                                         RootRowsLoadingMiddleware()])
         kwargs.setdefault("graphiql", settings.OPENIMIS_MODE == "DEV")
         super().__init__(**kwargs)
 
