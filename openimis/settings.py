@@ -56,7 +56,10 @@ ROOT_URLCONF = "openimis.urls"
 WSGI_APPLICATION = "openimis.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = ["openimis.core.auth.backends.OpenIMISBackend"]
+# Argon2id (openimis/core/hashers.py) for new passwords; PBKDF2 hashes keep verifying and are
+# re-hashed with Argon2id at the next successful login
 PASSWORD_HASHERS = [
+    "openimis.core.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]

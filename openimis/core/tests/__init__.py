@@ -1,0 +1,1 @@
+"""Tests of the core module that need no other module: password hashing."""
