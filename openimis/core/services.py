@@ -87,12 +87,14 @@ def ensure_reference_data() -> None:
 # --- authentication ------------------------------------------------------------------------
 
 def authenticate(username: str, password: str) -> User | None:
-    """The user when the password matches (Django hash, or the legacy openIMIS hash, re-hashed now)."""
+    """The user when the password matches: the Django hash, or, while the user has none yet (imported from
+    openIMIS), the legacy openIMIS hash, re-hashed now. Once a Django hash exists the legacy one no longer
+    counts: a password changed here must not keep its old openIMIS value alive."""
     user = selectors.find_login_user(username)
     if user is None or not password:
         return None
-    if user.has_usable_password() and user.check_password(password):
-        return user
+    if user.has_usable_password():
+        return user if user.check_password(password) else None
     i_user = user.i_user
     if i_user and passwords.legacy_password_matches(password, i_user.stored_password, i_user.private_key):
         with transaction.atomic():

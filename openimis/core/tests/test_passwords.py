@@ -167,9 +167,6 @@ def test_django_authenticate_through_our_backend_upgrades_too(db):
     assert argon2_parameters(stored_hash(user))["t"] == Argon2idPasswordHasher.time_cost
 
 
-@pytest.mark.xfail(strict=True, reason="services.authenticate still accepts the legacy hash once the user "
-                                       "has a Django hash: the old openIMIS password keeps logging in after "
-                                       "a password change, and resets the password to itself")
 def test_legacy_password_stops_working_once_the_password_is_changed(db):
     user = legacy_user("imported", "OldPass99")
     assert "errors" not in login("imported", "OldPass99")
