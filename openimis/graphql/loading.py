@@ -175,6 +175,7 @@ def _is_connection(graphql_type) -> bool:
 class _Plan:
     joins: list[str]
     prefetches: list[Prefetch]
+    columns: list[str]  # for `only()`: the columns of the rows and of the joined relations
 
     def add_prefetch(self, prefetch: Prefetch) -> None:
         if all(existing.prefetch_to != prefetch.prefetch_to for existing in self.prefetches):
@@ -193,29 +194,69 @@ def _declared_prefetch(relation: RelatedRows, prefix: str, field_nodes, graphql_
             field_nodes = connection_nodes(field_nodes, connection, info)
             node_type = connection_node_type(connection)
         if node_type is not None and field_nodes:
-            queryset = load(queryset, node_type, field_nodes, info)
+            queryset = load(queryset, node_type, field_nodes, info, narrow=False)
     return Prefetch(prefix + relation.lookup, queryset=queryset, to_attr=relation.to_attr)
+
+
+def _all_columns(model, prefix: str) -> list[str]:
+    return [prefix + field.name for field in model._meta.concrete_fields]
+
+
+def _read_columns(graphene_type, model, names, declared: dict) -> set[str] | None:
+    """The columns of `model` that the selected fields read, or None when one of them computes its value
+    in a resolver of its own (it may read any column). Relations add their key; declared relations to
+    many rows read only the primary key."""
+    columns = {model._meta.pk.name}
+    snake_names = _field_names.get(graphene_type) or {}
+    for name in names:
+        if name == "__typename" or isinstance(declared.get(name), RelatedRows):
+            continue
+        if isinstance(declared.get(name), Needs):
+            columns.update(path.split("__")[0] for path in declared[name].paths
+                           if _single_valued(model, path.split("__")[0]))
+            continue
+        if name == "id":  # the relay id: the primary key
+            continue
+        snake = snake_names.get(name)
+        if snake is None or getattr(graphene_type, f"resolve_{snake}", None) is not None:
+            return None
+        try:
+            field = model._meta.get_field(snake)
+        except FieldDoesNotExist:
+            return None
+        if field.concrete:
+            columns.add(field.name)
+        elif not (field.one_to_many or field.many_to_many):
+            return None  # a reverse one-to-one: its resolver reads the other side
+    return columns
 
 
 def plan(model, object_type: GraphQLObjectType, field_nodes, info, join_budget: int) -> _Plan:
     """Breadth first over the selection: the shallowest relations to one row are joined while the
     budget lasts; the others become prefetches, each loaded by the same rule."""
-    result = _Plan([], [])
-    queue = deque([("", model, object_type, list(field_nodes))])
+    result = _Plan([], [], [])
+    queue = deque([("", model, object_type, list(field_nodes), False)])
     while queue:
-        prefix, current_model, current_type, nodes = queue.popleft()
+        prefix, current_model, current_type, nodes, every_column = queue.popleft()
         graphene_type = current_type.graphene_type
         declared = _declared.get(graphene_type, {})
-        for name, sub_nodes in selected_fields(nodes, current_type, info).items():
+        selection = selected_fields(nodes, current_type, info)
+        _model_field(graphene_type, current_model, "")  # fills the name map `_read_columns` reads
+        columns = None if every_column else _read_columns(graphene_type, current_model, selection, declared)
+        result.columns.extend(_all_columns(current_model, prefix) if columns is None
+                              else [prefix + column for column in columns])
+        for name, sub_nodes in selection.items():
             graphql_field = current_type.fields.get(name)
             if graphql_field is None:
                 continue
             relation = declared.get(name)
             if isinstance(relation, Needs):
                 for needed in relation.paths:
-                    if join_budget > 0 and _single_valued(current_model, needed):
-                        join_budget -= needed.count("__") + 1
+                    hops = _new_hops(prefix + needed, result.joins)
+                    if join_budget >= hops and _single_valued(current_model, needed):
+                        join_budget -= hops
                         result.joins.append(prefix + needed)
+                        result.columns.extend(_joined_columns(current_model, needed, prefix))
                     else:
                         result.add_prefetch(Prefetch(prefix + needed))
                 continue
@@ -229,14 +270,38 @@ def plan(model, object_type: GraphQLObjectType, field_nodes, info, join_budget: 
             if model_field is None or target_type is None:
                 continue
             path = prefix + model_field.name
+            # a resolver of the relation itself may read any column of the related row
+            resolved_here = getattr(graphene_type, f"resolve_{model_field.name}", None) is not None
             if join_budget > 0:
                 join_budget -= 1
                 result.joins.append(path)
-                queue.append((path + "__", model_field.related_model, target_type, sub_nodes))
+                queue.append((path + "__", model_field.related_model, target_type, sub_nodes, resolved_here))
             else:
                 related = model_field.related_model._base_manager.all()
-                result.add_prefetch(Prefetch(path, queryset=load(related, target_type, sub_nodes, info)))
+                result.add_prefetch(Prefetch(path, queryset=load(related, target_type, sub_nodes, info,
+                                                                 narrow=not resolved_here)))
     return result
+
+
+def _new_hops(path: str, joined: list[str]) -> int:
+    """The joins a select_related `path` adds to those already planned."""
+    parts = path.split("__")
+    known = set()
+    for existing in joined:
+        pieces = existing.split("__")
+        known.update("__".join(pieces[:end]) for end in range(1, len(pieces) + 1))
+    return sum("__".join(parts[:end]) not in known for end in range(1, len(parts) + 1))
+
+
+def _joined_columns(model, path: str, prefix: str) -> list[str]:
+    """Every column of each model along a joined path (a computed field may read any of them)."""
+    columns, walked = [], prefix
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        columns.append(walked + name)
+        model, walked = field.related_model, walked + name + "__"
+        columns.extend(_all_columns(model, walked))
+    return columns
 
 
 def _single_valued(model, path: str) -> bool:
@@ -256,14 +321,27 @@ def joins_in(queryset: QuerySet) -> int:
     return max(len(queryset.query.alias_map) - 1, 0)
 
 
-def load(queryset: QuerySet, object_type: GraphQLObjectType, field_nodes, info) -> QuerySet:
-    """`queryset` with the relations selected under `field_nodes` joined or prefetched."""
+def load(queryset: QuerySet, object_type: GraphQLObjectType, field_nodes, info,
+         narrow: bool = True) -> QuerySet:
+    """`queryset` with the relations selected under `field_nodes` joined or prefetched and, when `narrow`,
+    only the columns the selection reads (a prefetch of rows to many keeps every column: Django reads
+    their key back to the parent)."""
+    narrow = narrow and _narrowable(queryset)
     result = plan(queryset.model, object_type, field_nodes, info, MAX_JOINS - joins_in(queryset))
     if result.joins:
         queryset = queryset.select_related(*result.joins)
     if result.prefetches:
         queryset = queryset.prefetch_related(*result.prefetches)
+    if narrow:
+        queryset = queryset.only(*dict.fromkeys(result.columns))
     return queryset
+
+
+def _narrowable(queryset: QuerySet) -> bool:
+    """Columns are chosen only for a plain queryset: not one that already joins relations of its own
+    (they would be deferred and traversed at once), selects values or defers columns itself."""
+    query = queryset.query
+    return not query.select_related and not query.values_select and not query.deferred_loading[0]
 
 
 def load_rows(rows: Model | list, object_type: GraphQLObjectType, field_nodes, info):
