@@ -115,11 +115,21 @@ def read_module_list(conf_json: str | None, conf_text: str | None = None) -> lis
     return modules
 
 
-def _entry_point_package(name: str) -> str | None:
+_entry_point_table: dict[str, str] | None = None  # set while `enabled_modules` runs
+
+
+def _read_entry_points() -> dict[str, str]:
+    """name -> package of every installed `openimis.modules` entry point (the first one of a name wins).
+    Reading them scans every installed distribution, a few milliseconds each time."""
+    table: dict[str, str] = {}
     for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if entry_point.name == name:
-            return entry_point.value
-    return None
+        table.setdefault(entry_point.name, entry_point.value)
+    return table
+
+
+def _entry_point_package(name: str) -> str | None:
+    table = _entry_point_table if _entry_point_table is not None else _read_entry_points()
+    return table.get(name)
 
 
 def is_built_in(entry: ModuleEntry) -> bool:
@@ -195,7 +205,13 @@ def apply_swaps(entries: list[ModuleEntry]) -> list[ModuleEntry]:
 
 def enabled_modules(conf_json: str | None, conf_text: str | None = None) -> list[ModuleEntry]:
     """Resolve the enabled modules, apply the swaps and check that every `requires` is met."""
-    entries = [resolve(item["name"], item.get("pip")) for item in read_module_list(conf_json, conf_text)]
+    global _entry_point_table
+    module_list = read_module_list(conf_json, conf_text)
+    _entry_point_table = _read_entry_points()  # once for all the names, not once per name
+    try:
+        entries = [resolve(item["name"], item.get("pip")) for item in module_list]
+    finally:
+        _entry_point_table = None
     entries = apply_swaps(entries)
     names = {logical_name(entry) for entry in entries}
     if "core" not in names:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 
 import graphene
+from graphene_django.registry import get_global_registry
 
+from openimis.graphql.filtersets import share_filtersets
 from openimis.graphql.rights import UndeclaredRights, normalise
 from openimis.modules import import_string_or_none, module_configs
 
@@ -58,6 +60,7 @@ def build_schema() -> tuple[graphene.Schema, dict]:
     mutation_classes = _collect("mutations")
     query = type("Query", (*query_classes, graphene.ObjectType), {})
     mutation = type("Mutation", (*mutation_classes, graphene.ObjectType), {}) if mutation_classes else None
+    share_filtersets([query, *getattr(get_global_registry(), "_registry", {}).values()])
     declarations = {"Query": _query_rights(query_classes), "Mutation": _mutation_rights(mutation_classes)}
     return graphene.Schema(query=query, mutation=mutation), declarations
 

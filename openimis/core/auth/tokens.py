@@ -17,7 +17,6 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-import jwt
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -71,11 +70,15 @@ def issue_access_token(user: User, orig_iat: int | None = None) -> tuple[str, di
     payload = {"username": user.username, "exp": now + access_lifetime(), "origIat": orig_iat or now,
                "jti": secrets.token_urlsafe(16)}
     algorithm_name, signing_key, _ = _keys()
+    import jwt  # PyJWT imports `cryptography` (60 ms, 10 MiB): paid at the first token, not at start-up
+
     return jwt.encode(payload, signing_key, algorithm=algorithm_name), payload
 
 
 def _verified_payload(token: str) -> dict:
     algorithm_name, _, verifying_key = _keys()
+    import jwt
+
     try:
         return jwt.decode(token, verifying_key, algorithms=[algorithm_name])
     except jwt.ExpiredSignatureError:

@@ -1,0 +1,97 @@
+"""One FilterSet class and one set of filter arguments per distinct filter declaration.
+
+graphene-django builds, for every filterable connection field, a FilterSet class (django-filter
+inspects each model field and lookup) and then the GraphQL arguments of its filters. The schema has
+76 such fields but only 27 distinct declarations (`insurees` of a family, of a policy, of the root
+query... all filter insurees alike): building each once saves about 70 ms of the schema build. Both
+are pure functions of the declaration: the FilterSet class is only instantiated per request, and the
+argument objects are read, never changed, when the schema is built.
+"""
+
+from __future__ import annotations
+
+from graphene import Dynamic
+from graphene_django.filter import DjangoFilterConnectionField
+from graphene_django.filter.utils import get_filtering_args_from_filterset, get_filterset_class
+
+_filtersets: dict[tuple, type] = {}
+_arguments: dict[tuple, dict] = {}
+
+
+def _frozen(value):
+    if isinstance(value, dict):
+        return tuple(sorted((str(key), _frozen(item)) for key, item in value.items()))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return tuple(_frozen(item) for item in value)
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
+def declaration(field: DjangoFilterConnectionField) -> tuple:
+    """What graphene-django builds the field's FilterSet and arguments from (see its `filterset_class`)."""
+    node_type = field.node_type
+    return (node_type,
+            field._provided_filterset_class or node_type._meta.filterset_class,
+            _frozen(field._fields or node_type._meta.filter_fields),
+            _frozen(field._extra_filter_meta))
+
+
+def filterset_class(field: DjangoFilterConnectionField) -> type:
+    key = declaration(field)
+    if key not in _filtersets:
+        node_type, provided, _fields, _extra = key
+        meta = {"model": field.model, "fields": field._fields or node_type._meta.filter_fields}
+        if field._extra_filter_meta:
+            meta.update(field._extra_filter_meta)
+        _filtersets[key] = get_filterset_class(provided, **meta)
+    return _filtersets[key]
+
+
+def filtering_arguments(field: DjangoFilterConnectionField) -> dict:
+    key = declaration(field)
+    if key not in _arguments:
+        _arguments[key] = get_filtering_args_from_filterset(filterset_class(field), field.node_type)
+    return _arguments[key]
+
+
+def _uses_graphene_django_filtersets(field) -> bool:
+    """A filter connection field that builds its FilterSet the graphene-django way (a subclass that
+    builds its own is left alone)."""
+    kind = type(field)
+    return (isinstance(field, DjangoFilterConnectionField)
+            and kind.filterset_class is DjangoFilterConnectionField.filterset_class
+            and kind.filtering_args is DjangoFilterConnectionField.filtering_args
+            and hasattr(field, "_filterset_class") and hasattr(field, "_filtering_args"))
+
+
+def _resolved(fields: dict, name: str, field):
+    """A reverse relation of a Django type (`Family.members`) is a `Dynamic` that graphene-django turns
+    into a new filter connection field when the schema is built; it is turned now instead (the registry
+    is complete), so that the field can share its FilterSet. Other dynamic fields stay as they are."""
+    if not isinstance(field, Dynamic) or field.with_schema:
+        return field
+    built = field.get_type()
+    if _uses_graphene_django_filtersets(built):
+        fields[name] = built
+        return built
+    return field
+
+
+def share_filtersets(object_types) -> int:
+    """Give every graphene-django filter connection field of these object types the shared FilterSet
+    and arguments of its declaration, before the schema asks each field for its arguments. Returns how
+    many fields were given them."""
+    shared = 0
+    for object_type in object_types:
+        fields = getattr(getattr(object_type, "_meta", None), "fields", None) or {}
+        for name, field in list(fields.items()):
+            field = _resolved(fields, name, field)
+            if not _uses_graphene_django_filtersets(field) or field._filterset_class is not None:
+                continue
+            field._filterset_class = filterset_class(field)
+            field._filtering_args = filtering_arguments(field)
+            shared += 1
+    return shared
