@@ -48,7 +48,7 @@ class CoreConfig(OpenIMISModuleConfig):
         super().ready()
         from django.conf import settings
 
-        from openimis.core import lookups
+        from openimis.core import lookups, table_versions  # noqa: F401 (tracks committed writes)
 
         lookups.register()
 

@@ -13,6 +13,7 @@ from graphene_django import DjangoConnectionField
 from graphene_django.filter import DjangoFilterConnectionField
 from graphql import GraphQLError, get_named_type
 
+from openimis.graphql.counting import counted_by_version
 from openimis.graphql.loading import connection_node_type, connection_nodes, load, only_paging  # noqa: F401
 
 MAX_PAGE_SIZE = 100
@@ -125,9 +126,9 @@ def load_nodes(queryset, info):
         return queryset
     connection_type = get_named_type(info.return_type)
     node_type = connection_node_type(connection_type)
-    if node_type is None:
-        return queryset
-    return load(queryset, node_type, connection_nodes(info.field_nodes, connection_type, info), info)
+    if node_type is not None:
+        queryset = load(queryset, node_type, connection_nodes(info.field_nodes, connection_type, info), info)
+    return counted_by_version(queryset)
 
 
 class PageOfQueryset(graphene.relay.ConnectionField):
