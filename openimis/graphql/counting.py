@@ -40,8 +40,8 @@ def exact_count(queryset: QuerySet) -> int:
     except Exception:  # an empty result set (EmptyResultSet) and the like: let Django count
         return QuerySet.count(queryset)
     tables = sorted(set(QUOTED.findall(sql)) & _known_tables())
-    digest = hashlib.sha1(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()
-    key = KEY + digest + ":" + ".".join(versions(tables))
+    state = "\n".join([queryset.db, sql, repr(params), *versions(tables)])
+    key = KEY + hashlib.sha1(state.encode()).hexdigest()  # short enough for any cache backend
     found = cache.get(key)
     if found is None:
         found = QuerySet.count(queryset)
