@@ -168,6 +168,10 @@ class User(AbstractBaseUser):
             self._is_admin_cache = is_imis_admin(self)
         return self._is_admin_cache
 
+    def remember_admin(self, is_admin: bool) -> None:
+        """Whether the user is an IMIS administrator, read along with the user (`with_admin_flag`)."""
+        self._is_admin_cache = bool(is_admin)
+
     def has_any_right(self, codes) -> bool:
         if self.is_imis_admin:
             return True

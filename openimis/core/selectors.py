@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from openimis.core.models import (
     InteractiveUser,
@@ -31,6 +31,15 @@ def rights_of_user(user: User) -> frozenset[int]:
     role_ids = _current_roles_of(user).values("role_id")
     return frozenset(RoleRight.objects.current().filter(role_id__in=role_ids)
                      .values_list("right_id", flat=True).distinct())
+
+
+def with_admin_flag(queryset: QuerySet) -> QuerySet:
+    """Users with `is_imis_admin_flag`: whether one of their current roles is the IMIS administrator's
+    (the same rule as `is_imis_admin`, read with the user in one statement)."""
+    admin_roles = UserRole.objects.current().filter(
+        user_id=OuterRef("i_user_id"), role__validity_to__isnull=True, role__is_blocked=False,
+    ).annotate(admin_bit=F("role__is_system").bitand(IMIS_ADMIN_SYSTEM_ROLE)).filter(admin_bit__gt=0)
+    return queryset.annotate(is_imis_admin_flag=Exists(admin_roles))
 
 
 def is_imis_admin(user: User) -> bool:

@@ -22,6 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from openimis.core import selectors
 from openimis.core.models import RefreshToken, User
 
 
@@ -115,10 +116,11 @@ def revoke_access_token(token: str | None) -> bool:
 
 def user_from_access_token(token: str) -> User:
     payload = decode_access_token(token)
-    user = User.objects.filter(username=payload.get("username"), validity_to__isnull=True) \
-        .select_related("i_user").first()
+    users = User.objects.filter(username=payload.get("username"), validity_to__isnull=True)
+    user = selectors.with_admin_flag(users.select_related("i_user")).first()
     if user is None:
         raise InvalidToken("User not found")
+    user.remember_admin(user.is_imis_admin_flag)
     return user
 
 
