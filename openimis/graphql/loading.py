@@ -4,7 +4,8 @@ The relations a GraphQL selection reaches are found by reading the selection set
 loaded for the whole page at once: a relation to one row is joined into the list's statement while the
 statement stays within `MAX_JOINS`, beyond that (and for every relation to many rows) it is prefetched,
 one query per relation and page, itself loaded the same way. Nothing is joined that the query does not
-select, so PostgreSQL never plans a forty-join statement.
+select, so PostgreSQL never plans a forty-join statement, and the rows read only the columns the selected
+fields need (`only()`), unless a field is computed by a resolver of its own.
 
 What the model alone cannot tell is declared on the type with `declare_relation`: a to-many field that
 shows only the current rows, the pending mutation behind `clientMutationId`, ... The resolver of such a
