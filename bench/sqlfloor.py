@@ -74,10 +74,6 @@ class QueryLog:
         return found
 
 
-# what openimis/core/db_session.py sets on every PostgreSQL session of the server
-SESSION_SETTING = "SET join_collapse_limit = 3"
-
-
 def explain(database: str, statements: list[Statement]) -> list[tuple[float, float] | None]:
     """(planning ms, execution ms) of each read statement, the best of REPEAT runs; None for writes.
 
@@ -88,7 +84,7 @@ def explain(database: str, statements: list[Statement]) -> list[tuple[float, flo
     results: list[tuple[float, float] | None] = [None] * len(statements)
     if not reads:
         return results
-    arguments = ["-c", SESSION_SETTING]  # the session the server's connections have
+    arguments = []
     for index in reads:
         for _ in range(REPEAT):
             arguments += ["-c", f"\\echo {SEPARATOR}",

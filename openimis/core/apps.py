@@ -48,8 +48,8 @@ class CoreConfig(OpenIMISModuleConfig):
         super().ready()
         from django.conf import settings
 
-        # db_session and table_versions connect to the database signals when imported
-        from openimis.core import db_session, lookups, table_versions  # noqa: F401
+        # table_versions connects to the database signals when imported
+        from openimis.core import lookups, table_versions  # noqa: F401
 
         lookups.register()
 
