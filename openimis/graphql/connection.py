@@ -14,7 +14,7 @@ from graphene_django.filter import DjangoFilterConnectionField
 from graphql import GraphQLError, get_named_type
 
 from openimis.graphql.counting import counted_by_version
-from openimis.graphql.loading import connection_node_type, connection_nodes, load, only_paging  # noqa: F401
+from openimis.graphql.loading import connection_node_type, connection_nodes, load
 
 MAX_PAGE_SIZE = 100
 # columns a client may not sort by: the order would leak something about their values
@@ -63,6 +63,17 @@ def apply_order(queryset, order_by):
     return queryset.order_by(*[order_field_path(queryset.model, name) for name in order_by if name])
 
 
+def capped_page(args: dict) -> dict:
+    """`first`/`last` capped (not refused) at MAX_PAGE_SIZE; a negative one is refused."""
+    args = dict(args)
+    for key in ("first", "last"):
+        if args.get(key) is not None:
+            if args[key] < 0:
+                raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": key})
+            args[key] = min(args[key], MAX_PAGE_SIZE)
+    return args
+
+
 class OpenIMISConnectionField(DjangoFilterConnectionField):
     """A filter connection whose page size is capped (not refused) at 100 and that honours `orderBy`.
 
@@ -79,11 +90,7 @@ class OpenIMISConnectionField(DjangoFilterConnectionField):
     @classmethod
     def connection_resolver(cls, resolver, connection, default_manager, queryset_resolver, max_limit,
                             enforce_first_or_last, root, info, **args):
-        for key in ("first", "last"):
-            if args.get(key) is not None:
-                if args[key] < 0:
-                    raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": key})
-                args[key] = min(args[key], MAX_PAGE_SIZE)
+        args = capped_page(args)
         if args.get("first") is None and args.get("last") is None:
             args["first"] = MAX_PAGE_SIZE
         return super().connection_resolver(resolver, connection, default_manager, queryset_resolver,
@@ -144,11 +151,5 @@ class PageOfQueryset(graphene.relay.ConnectionField):
 
     @classmethod
     def resolve_connection(cls, connection_type, args, resolved):
-        args = dict(args)
-        for key in ("first", "last"):
-            if args.get(key) is not None:
-                if args[key] < 0:
-                    raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": key})
-                args[key] = min(args[key], MAX_PAGE_SIZE)
-        return DjangoConnectionField.resolve_connection(connection_type, args, resolved,
+        return DjangoConnectionField.resolve_connection(connection_type, capped_page(args), resolved,
                                                         max_limit=MAX_PAGE_SIZE)
