@@ -141,13 +141,18 @@ def _arguments(field_node: FieldNode) -> set[str]:
 _field_names: dict[type, dict[str, str]] = {}
 
 
-def _model_field(graphene_type, model, graphql_name: str):
-    """The model field behind a GraphQL field of a Django object type, when it is a relation to one row."""
+def _snake_names(graphene_type) -> dict[str, str]:
+    """{GraphQL name: the type's own field name} (`chfId` -> `chf_id`)."""
     names = _field_names.get(graphene_type)
     if names is None:
         names = {to_camel_case(name): name for name in getattr(graphene_type._meta, "fields", {})}
         _field_names[graphene_type] = names
-    name = names.get(graphql_name)
+    return names
+
+
+def _model_field(graphene_type, model, graphql_name: str):
+    """The model field behind a GraphQL field of a Django object type, when it is a relation to one row."""
+    name = _snake_names(graphene_type).get(graphql_name)
     if name is None:
         return None
     try:
@@ -208,7 +213,7 @@ def _read_columns(graphene_type, model, names, declared: dict) -> set[str] | Non
     in a resolver of its own (it may read any column). Relations add their key; declared relations to
     many rows read only the primary key."""
     columns = {model._meta.pk.name}
-    snake_names = _field_names.get(graphene_type) or {}
+    snake_names = _snake_names(graphene_type)
     for name in names:
         if name == "__typename" or isinstance(declared.get(name), RelatedRows):
             continue
@@ -242,7 +247,6 @@ def plan(model, object_type: GraphQLObjectType, field_nodes, info, join_budget: 
         graphene_type = current_type.graphene_type
         declared = _declared.get(graphene_type, {})
         selection = selected_fields(nodes, current_type, info)
-        _model_field(graphene_type, current_model, "")  # fills the name map `_read_columns` reads
         columns = None if every_column else _read_columns(graphene_type, current_model, selection, declared)
         result.columns.extend(_all_columns(current_model, prefix) if columns is None
                               else [prefix + column for column in columns])
