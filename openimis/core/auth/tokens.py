@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from openimis.core import selectors
+from openimis.core.auth.known_users import current_user_named
 from openimis.core.models import RefreshToken, User
 
 
@@ -116,11 +116,9 @@ def revoke_access_token(token: str | None) -> bool:
 
 def user_from_access_token(token: str) -> User:
     payload = decode_access_token(token)
-    users = User.objects.filter(username=payload.get("username"), validity_to__isnull=True)
-    user = selectors.with_admin_flag(users.select_related("i_user")).first()
+    user = current_user_named(payload.get("username"))
     if user is None:
         raise InvalidToken("User not found")
-    user.remember_admin(user.is_imis_admin_flag)
     return user
 
 
