@@ -48,3 +48,13 @@ def test_each_request_gets_its_own_copy(admin):
 
 def test_an_unknown_user_is_none():
     assert current_user_named("nobody-here") is None
+
+
+def test_a_kept_user_is_read_again_after_a_while(admin, monkeypatch, django_assert_num_queries):
+    """Another process's writes reach a cache of its own only through this bound."""
+    from openimis.core.auth import known_users
+
+    current_user_named("KnownAdmin")
+    monkeypatch.setattr(known_users, "KEPT_SECONDS", 0.0)
+    with django_assert_num_queries(1):
+        current_user_named("KnownAdmin")

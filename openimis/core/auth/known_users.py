@@ -4,14 +4,16 @@ Every authenticated request needs its user, with the interactive user and whethe
 administrator role: one statement that cost more to build than most of a small request. The row read is
 kept per process under the versions of the tables it came from (`openimis.core.table_versions`): any
 committed change to a user, an interactive user, a role or a role assignment gives the next request a
-fresh read, in every process sharing the cache. Each request gets its own copy of the row, so what one
-request caches on its user (rights, districts, a related row) never reaches another. Inside a transaction
-the row is always read and never kept.
+fresh read, in every process sharing the cache; processes that do not share one (the default local
+memory cache with several workers) see each other's changes within `KEPT_SECONDS`. Each request gets
+its own copy of the row, so what one request caches on its user (rights, districts, a related row)
+never reaches another. Inside a transaction the row is always read and never kept.
 """
 
 from __future__ import annotations
 
 import copy
+import time
 
 from django.db import connection
 
@@ -20,7 +22,8 @@ from openimis.core.models import InteractiveUser, Role, User, UserRole
 from openimis.core.table_versions import versions
 
 MOST_KEPT = 10_000
-_kept: dict[str, tuple[list[str], User]] = {}
+KEPT_SECONDS = 30.0
+_kept: dict[str, tuple[list[str], float, User]] = {}
 
 
 def _tables() -> list[str]:
@@ -39,13 +42,14 @@ def current_user_named(username: str) -> User | None:
     if connection.in_atomic_block:
         return _read(username)
     state = versions(_tables())
+    now = time.monotonic()
     kept = _kept.get(username)
-    if kept is not None and kept[0] == state:
-        return copy.copy(kept[1])
+    if kept is not None and kept[0] == state and now - kept[1] < KEPT_SECONDS:
+        return copy.copy(kept[2])
     user = _read(username)
     if user is not None:
         if len(_kept) >= MOST_KEPT:
             _kept.clear()
-        _kept[username] = (state, user)
+        _kept[username] = (state, now, user)
         user = copy.copy(user)
     return user
