@@ -55,3 +55,7 @@ def test_a_kept_count_answers_without_counting(django_assert_num_queries):
     assert exact_count(_regions()) == 1
     with django_assert_num_queries(0):
         assert exact_count(_regions()) == 1
+
+
+def test_a_filter_matching_nothing_counts_zero():
+    assert exact_count(_regions().filter(id__in=[])) == 0

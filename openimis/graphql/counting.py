@@ -14,6 +14,7 @@ import re
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
@@ -37,7 +38,7 @@ def exact_count(queryset: QuerySet) -> int:
         return QuerySet.count(queryset)
     try:  # the rows counted, without the columns, joins and ordering of the page (cheaper to compile)
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    except Exception:  # an empty result set (EmptyResultSet) and the like: let Django count
+    except EmptyResultSet:  # a filter that matches nothing (`id__in=[]`): Django answers 0 itself
         return QuerySet.count(queryset)
     tables = sorted(set(QUOTED.findall(sql)) & _known_tables())
     state = "\n".join([queryset.db, sql, repr(params), *versions(tables)])

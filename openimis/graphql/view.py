@@ -121,7 +121,7 @@ class OpenIMISGraphQLView(GraphQLView):
                            root_value=self.get_root_value(request), context_value=self.get_context(request),
                            variable_values=variables, operation_name=operation_name,
                            middleware=self.get_middleware(request), is_awaitable=_never_awaitable)
-        except Exception as error:  # reported in the answer, as graphene-django does
+        except GraphQLError as error:  # e.g. variables that do not fit: reported in the answer
             return ExecutionResult(errors=[error])
 
     def dispatch(self, request, *args, **kwargs):
