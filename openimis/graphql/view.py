@@ -25,6 +25,7 @@ from graphql import (
 )
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
+from openimis.graphql.execution import LeanExecutionContext
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.root_fields import guard_root_fields
 from openimis.graphql.validation import preparer
@@ -120,7 +121,8 @@ class OpenIMISGraphQLView(GraphQLView):
             return execute(self.schema.graphql_schema, prepared.document,
                            root_value=self.get_root_value(request), context_value=self.get_context(request),
                            variable_values=variables, operation_name=operation_name,
-                           middleware=self.get_middleware(request), is_awaitable=_never_awaitable)
+                           middleware=self.get_middleware(request), is_awaitable=_never_awaitable,
+                           execution_context_class=LeanExecutionContext)
         except GraphQLError as error:  # e.g. variables that do not fit: reported in the answer
             return ExecutionResult(errors=[error])
 
