@@ -56,10 +56,12 @@ class RelatedRows:
 
 @dataclass(frozen=True)
 class Needs:
-    """A computed field that reads rows related to one (`lastName` of a user reads its profile): the
-    paths (`i_user`, `officer__location`) are joined or prefetched like selected relations."""
+    """What a field computed by its own resolver reads: rows related to one (`lastName` of a user reads
+    its profile: the paths `i_user`, `officer__location` are joined or prefetched like selected
+    relations) and columns of the row itself (`age` reads `dob`). Without it, the row is read whole."""
 
-    paths: tuple[str, ...]
+    paths: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
 
 
 _declared: dict[type, dict[str, RelatedRows | Needs]] = defaultdict(dict)
@@ -220,6 +222,7 @@ def _read_columns(graphene_type, model, names, declared: dict) -> set[str] | Non
         if isinstance(declared.get(name), Needs):
             columns.update(path.split("__")[0] for path in declared[name].paths
                            if _single_valued(model, path.split("__")[0]))
+            columns.update(declared[name].columns)
             continue
         if name == "id":  # the relay id: the primary key
             continue

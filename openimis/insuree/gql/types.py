@@ -11,7 +11,7 @@ from graphene_django import DjangoObjectType
 from graphene_django.filter import DjangoFilterConnectionField
 
 from openimis.core.gql.types import MutationLogGQLType
-from openimis.graphql.loading import RelatedRows, declare_relation
+from openimis.graphql.loading import Needs, RelatedRows, declare_relation
 from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.rights import AUTHENTICATED
 from openimis.graphql.types import OpenIMISNodeType
@@ -398,5 +398,7 @@ _add_connection(HealthFacilityGQLType, "insurees", InsureeGQLType, "insurees")
 
 declare_relation(MutationLogGQLType, "insurees", RelatedRows("insurees", None, InsureeMutation.objects.all))
 declare_relation(MutationLogGQLType, "families", RelatedRows("families", None, FamilyMutation.objects.all))
+declare_relation(InsureeGQLType, "status", Needs(columns=("status",)))
+declare_relation(InsureeGQLType, "age", Needs(columns=("dob",)))
 declare_pending_mutation(InsureeGQLType, InsureeMutation, "insuree")
 declare_pending_mutation(FamilyGQLType, FamilyMutation, "family")

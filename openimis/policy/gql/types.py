@@ -9,6 +9,7 @@ from graphene_django import DjangoConnectionField
 from graphene_django.filter import DjangoFilterConnectionField, GlobalIDFilter
 
 from openimis.core.gql.types import OfficerGQLType
+from openimis.graphql.loading import Needs, declare_relation
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree.gql.types import INSUREE_FILTER_FIELDS, FamilyGQLType, InsureeGQLType
 from openimis.location.gql.types import prefixed
@@ -108,6 +109,10 @@ class PolicyGQLType(OpenIMISNodeType):
     def resolve_sum_premiums(self, info):
         total = premium_total(self)
         return float(total) if total is not None else 0.0
+
+
+# the total is annotated on the rows of a list (`selectors.annotated`), else read by the policy's key
+declare_relation(PolicyGQLType, "sumPremiums", Needs())
 
 
 class InsureePolicyGQLType(OpenIMISNodeType):
