@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLInterfaceType, GraphQLObjectType, get_named_type
 from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode
+
+from openimis.graphql import kept_rows
 
 # joins one statement may hold, those of its filters included (planning grows fast beyond a few)
 MAX_JOINS = 6
@@ -184,6 +186,7 @@ class _Plan:
     joins: list[str]
     prefetches: list[Prefetch]
     columns: list[str]  # for `only()`: the columns of the rows and of the joined relations
+    kept: list[str] = field(default_factory=list)  # relations answered by kept rows (`kept_rows`)
 
     def add_prefetch(self, prefetch: Prefetch) -> None:
         if all(existing.prefetch_to != prefetch.prefetch_to for existing in self.prefetches):
@@ -280,7 +283,9 @@ def plan(model, object_type: GraphQLObjectType, field_nodes, info, join_budget: 
             path = prefix + model_field.name
             # a resolver of the relation itself may read any column of the related row
             resolved_here = getattr(graphene_type, f"resolve_{model_field.name}", None) is not None
-            if join_budget > 0:
+            if not resolved_here and _answered_by_kept_rows(model_field, target_type, sub_nodes, info):
+                result.kept.append(path)
+            elif join_budget > 0:
                 join_budget -= 1
                 result.joins.append(path)
                 queue.append((path + "__", model_field.related_model, target_type, sub_nodes, resolved_here))
@@ -289,6 +294,36 @@ def plan(model, object_type: GraphQLObjectType, field_nodes, info, join_budget: 
                 result.add_prefetch(Prefetch(path, queryset=load(related, target_type, sub_nodes, info,
                                                                  narrow=not resolved_here)))
     return result
+
+
+def _answered_by_kept_rows(relation, object_type: GraphQLObjectType, field_nodes, info) -> bool:
+    """True when the relation leads to a kept model (`kept_rows`) and the selection reads nothing but
+    the kept rows' columns and their relations to other kept rows, with the type's default resolvers."""
+    model = relation.related_model
+    if not relation.target_field.primary_key or not kept_rows.is_kept(model):
+        return False
+    graphene_type = object_type.graphene_type
+    declared = _declared.get(graphene_type, {})
+    snake_names = _snake_names(graphene_type)
+    onward = {field.name: field for field in kept_rows.kept_relations(model)}
+    for name, sub_nodes in selected_fields(field_nodes, object_type, info).items():
+        if name in ("id", "__typename"):
+            continue
+        snake = snake_names.get(name)
+        if snake is None or name in declared or getattr(graphene_type, f"resolve_{snake}", None) is not None:
+            return False
+        if snake in onward:
+            target_type = _django_object_type(object_type.fields[name].type)
+            if target_type is None or not _answered_by_kept_rows(onward[snake], target_type, sub_nodes, info):
+                return False
+            continue
+        try:
+            model_field = model._meta.get_field(snake)
+        except FieldDoesNotExist:
+            return False
+        if not model_field.concrete or model_field.is_relation:
+            return False
+    return True
 
 
 def _new_hops(path: str, joined: list[str]) -> int:
@@ -342,6 +377,8 @@ def load(queryset: QuerySet, object_type: GraphQLObjectType, field_nodes, info,
         queryset = queryset.prefetch_related(*result.prefetches)
     if narrow:
         queryset = queryset.only(*dict.fromkeys(result.columns))
+    if result.kept:
+        queryset = kept_rows.with_kept_rows(queryset, result.kept)
     return queryset
 
 
@@ -358,6 +395,8 @@ def load_rows(rows: Model | list, object_type: GraphQLObjectType, field_nodes, i
     instances = [rows] if isinstance(rows, Model) else [row for row in rows if isinstance(row, Model)]
     if instances:
         result = plan(object_type.graphene_type._meta.model, object_type, field_nodes, info, 0)
+        if result.kept:
+            kept_rows.attach(instances, result.kept)
         if result.prefetches:
             prefetch_related_objects(instances, *result.prefetches)
     return rows

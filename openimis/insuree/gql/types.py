@@ -11,6 +11,7 @@ from graphene_django import DjangoObjectType
 from graphene_django.filter import DjangoFilterConnectionField
 
 from openimis.core.gql.types import MutationLogGQLType
+from openimis.graphql.kept_rows import keep_rows
 from openimis.graphql.loading import Needs, RelatedRows, declare_relation
 from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.rights import AUTHENTICATED
@@ -398,6 +399,8 @@ _add_connection(HealthFacilityGQLType, "insurees", InsureeGQLType, "insurees")
 
 declare_relation(MutationLogGQLType, "insurees", RelatedRows("insurees", None, InsureeMutation.objects.all))
 declare_relation(MutationLogGQLType, "families", RelatedRows("families", None, FamilyMutation.objects.all))
+for _code_list in (Gender, FamilyType, ConfirmationType, Relation, Profession, Education, IdentificationType):
+    keep_rows(_code_list)
 declare_relation(InsureeGQLType, "status", Needs(columns=("status",)))
 declare_relation(InsureeGQLType, "age", Needs(columns=("dob",)))
 declare_pending_mutation(InsureeGQLType, InsureeMutation, "insuree")

@@ -7,6 +7,7 @@ import graphene
 from graphene_django import DjangoObjectType
 from graphene_django.filter import GlobalIDFilter
 
+from openimis.graphql.kept_rows import keep_rows
 from openimis.graphql.loading import RelatedRows, declare_relation, prefetched
 from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.rights import AUTHENTICATED
@@ -243,6 +244,7 @@ def current_catchments():
     return HealthFacilityCatchment.objects.filter(validity_to__isnull=True).order_by("location__code")
 
 
+keep_rows(Location)  # the tree changes rarely and nearly every list shows a village with its parents
 declare_pending_mutation(LocationGQLType, LocationMutation, "location")
 declare_pending_mutation(HealthFacilityGQLType, HealthFacilityMutation, "health_facility")
 declare_relation(HealthFacilityGQLType, "catchments",
