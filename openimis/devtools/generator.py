@@ -116,13 +116,18 @@ def _tables(world: World) -> Tables:
     return tables
 
 
-UUID_VERSION_4 = (0x4000 << 64) | (0x8000 << 48)
+UUID_VERSION_7 = (0x7000 << 64) | (0x8000 << 48)
 UUID_VARIANT_BITS = ~((0xF000 << 64) | (0xC000 << 48))
+UUID_CLOCK_START = 1_704_067_200_000  # 2024-01-01 in Unix milliseconds
 
 
-def _uuid(rng: random.Random) -> str:
-    """A random (version 4) UUID drawn from the seeded generator."""
-    digits = f"{rng.getrandbits(128) & UUID_VARIANT_BITS | UUID_VERSION_4:032x}"
+def _uuid(rng: random.Random, key: int) -> str:
+    """A time-ordered (version 7) UUID: its 48-bit clock is a fixed start plus the row's primary key, the
+    rest drawn from the seeded generator. The UUIDs of a table grow with its keys, so their index takes
+    each new one at its end instead of at a random page (random version 4 UUIDs made the writes of a
+    million insurees a third slower as the indexes outgrew PostgreSQL's buffers)."""
+    value = (UUID_CLOCK_START + key) << 80 | rng.getrandbits(80)
+    digits = f"{value & UUID_VARIANT_BITS | UUID_VERSION_7:032x}"
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
@@ -213,8 +218,8 @@ class Batch:
             confirmation_no = f"{rng.randrange(10 ** 9):09d}" if confirmation_type else None
             facilities = plan.area.health_facility_ids
             plan.facility = rng.choice(facilities) if facilities and rng.random() < 0.6 else None
-            yield (plan.family_id, _uuid(rng), plan.member_ids[0], plan.area.village_id, poverty,
-                   world.family_types.draw(rng), population.address(rng), False, confirmation_no,
+            yield (plan.family_id, _uuid(rng, plan.family_id), plan.member_ids[0], plan.area.village_id,
+                   poverty, world.family_types.draw(rng), population.address(rng), False, confirmation_no,
                    confirmation_type, world.audit_user_id, plan.registered)
 
     def _insurees(self, numbers: Iterator[str], meanwhile: Callable[[], object] | None) -> Iterator[tuple]:
@@ -240,7 +245,8 @@ class Batch:
         email = _email(rng, person) if adult and rng.random() < 0.1 else None
         relationship = person.relationship if person.relationship in world.relations else None
         profession = world.professions.draw(rng) if adult and rng.random() < 0.75 else None
-        return (plan.member_ids[position], _uuid(rng), plan.family_id, number, person.last_name,
+        key = plan.member_ids[position]
+        return (key, _uuid(rng, key), plan.family_id, number, person.last_name,
                 person.other_names, self._gender(person.male), plan.dobs[position], position == 0,
                 _marital(rng, person, adult, has_spouse), id_number, id_type, phone, email, current_address,
                 village, rng.random() < 0.6, relationship, profession, self._education(person.age),
@@ -265,9 +271,10 @@ class Batch:
             policy = plan.policy
             policy.moment = self.policies.moment(rng, policy.enroll_date, plan.registered)
             officer_id = rng.choice(plan.area.officer_ids)
-            yield (policy.id, _uuid(rng), plan.family_id, policy.product.id, officer_id, policy.stage,
-                   policy.status, policy.value, policy.enroll_date, policy.start_date, policy.effective_date,
-                   policy.expiry_date, False, policy.enroll_date, world.audit_user_id, policy.moment)
+            yield (policy.id, _uuid(rng, policy.id), plan.family_id, policy.product.id, officer_id,
+                   policy.stage, policy.status, policy.value, policy.enroll_date, policy.start_date,
+                   policy.effective_date, policy.expiry_date, False, policy.enroll_date, world.audit_user_id,
+                   policy.moment)
 
     def _coverage(self, with_policy: list[FamilyPlan]) -> Iterator[tuple]:
         audit_user_id = self.world.audit_user_id
@@ -284,8 +291,8 @@ class Batch:
             for premium_id, (pay_date, amount) in zip(policy.premium_ids, policy.payments, strict=True):
                 paid = self.policies.moment(rng, pay_date, policy.moment)
                 pay_type = rng.choices(PAY_TYPES, cum_weights=PAY_TYPES_CUMULATED)[0]
-                yield (premium_id, _uuid(rng), policy.id, amount, f"GEN{premium_id:07d}", pay_date, pay_type,
-                       False, False, paid, audit_user_id, paid)
+                yield (premium_id, _uuid(rng, premium_id), policy.id, amount, f"GEN{premium_id:07d}",
+                       pay_date, pay_type, False, False, paid, audit_user_id, paid)
 
 
 def _marital(rng: random.Random, person: population.Person, adult: bool, has_spouse: bool) -> str | None:
