@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from openimis.core import hooks, services
+from openimis.core import hook_registry, hooks, services
 from openimis.core.history import HistoricalRecordError
 from openimis.core.models import InteractiveUser, MutationLog, Officer, User, UserMutation, UserRole
 from openimis.location.models import OfficerVillage, UserDistrict
@@ -299,7 +299,7 @@ def test_create_officer_refused_writes_nothing(admin_gql, places, clerk_role, ca
 
 
 def test_claim_admin_needs_the_claim_module(admin_gql, places, clerk_role, monkeypatch):
-    monkeypatch.delitem(hooks._handlers, hooks.USER_TYPE_SAVED, raising=False)  # as if claim were disabled
+    monkeypatch.setitem(hook_registry._handlers, hooks.USER_TYPE_SAVED, [])  # as if claim were disabled
     before = row_counts()
     mutate(admin_gql, "createUser", user_fields(clerk_role, places["district"],
                                                 userTypes=[INTERACTIVE, CLAIM_ADMIN]), "ca")

@@ -16,12 +16,12 @@ class ClaimConfig(OpenIMISModuleConfig):
         super().ready()
         from openimis.claim import selectors, services
         from openimis.core import hooks
-        from openimis.policy import enquiry
-        from openimis.policy import services as policy_services
+        from openimis.core.hook_registry import register
+        from openimis.policy import hooks as policy_hooks
 
-        hooks.register(hooks.USER_TYPE_SAVED, services.save_claim_admin_of_user)
-        hooks.register(hooks.USER_DELETED, services.delete_claim_admin_of_user)
+        register(hooks.USER_TYPE_SAVED, services.save_claim_admin_of_user)
+        register(hooks.USER_DELETED, services.delete_claim_admin_of_user)
         # the deductibles and remunerations of claims: what a policy consumed (the enquiry's ded* and
         # ceiling*) and whether it may be deleted
-        hooks.register(enquiry.POLICY_CONSUMPTION, selectors.consumption)
-        hooks.register(policy_services.POLICY_IN_USE, selectors.policy_in_use)
+        register(policy_hooks.POLICY_CONSUMPTION, selectors.consumption)
+        register(policy_hooks.POLICY_IN_USE, selectors.policy_in_use)

@@ -17,6 +17,9 @@ class ContributionConfig(OpenIMISModuleConfig):
 
     def ready(self):
         super().ready()
-        from openimis.contribution import services
+        from openimis.contribution import selectors, services
+        from openimis.core.hook_registry import register
+        from openimis.policy import hooks as policy_hooks
 
-        services.register_hooks()
+        register(policy_hooks.POLICY_PAID, services.pay_policy)
+        register(policy_hooks.ANNOTATE_POLICIES, selectors.annotate_sum_premiums)

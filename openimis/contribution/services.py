@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from openimis.contribution import selectors
 from openimis.contribution.models import ACTIONS, PAY_TYPES, RECEIPT_MAX_LENGTH, Premium
-from openimis.core import hooks
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import as_date, audit_id
 from openimis.payer import selectors as payer_selectors
@@ -168,7 +167,3 @@ def pay_policy(actor, policy, receipt: str | None, payer_uuid: str | None) -> Pr
     _apply(actor, premium, None)
     return premium
 
-
-def register_hooks() -> None:
-    hooks.register(policy_services.POLICY_PAID, pay_policy)
-    hooks.register(policy_selectors.ANNOTATE_POLICIES, selectors.annotate_sum_premiums)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from openimis.core import hooks, passwords, selectors
+from openimis.core import hook_registry, hooks, passwords, selectors
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openimis.core.models import (
     InteractiveUser,
@@ -211,7 +211,7 @@ def _validate_user_input(data: dict, user: User | None) -> tuple[str, set[str]]:
     if "TECHNICAL" in types:
         raise ValidationFailed(_("User type TECHNICAL is not supported"))
     for other_type in types - {"INTERACTIVE", "OFFICER"}:
-        if not hooks.handlers(hooks.USER_TYPE_SAVED):
+        if not hook_registry.handlers(hooks.USER_TYPE_SAVED):
             message = _("User type %(type)s needs a module that is not enabled") % {"type": other_type}
             raise ValidationFailed(message, f"no enabled module saves users of type {other_type}")
     return username, types
@@ -238,7 +238,7 @@ def _save_user_flavours(actor: User, user: User, data: dict, username: str, type
 def _save_other_user_types(actor: User | None, user: User, data: dict, types: set[str]) -> None:
     """Flavours owned by other modules (CLAIM_ADMIN: claim), once the login user row exists."""
     for other_type in sorted(types - {"INTERACTIVE", "OFFICER"}):
-        hooks.call(hooks.USER_TYPE_SAVED, actor, user, other_type, data)
+        hook_registry.call(hooks.USER_TYPE_SAVED, actor, user, other_type, data)
 
 
 @transaction.atomic
@@ -252,7 +252,7 @@ def create_user(actor: User | None, data: dict) -> User:
     _save_user_flavours(actor, user, data, username, types)
     user.save()
     _save_other_user_types(actor, user, data, types)
-    hooks.call(hooks.USER_SAVED, actor, user, data)
+    hook_registry.call(hooks.USER_SAVED, actor, user, data)
     return user
 
 
@@ -277,7 +277,7 @@ def update_user(actor: User | None, data: dict) -> User:
     _save_user_flavours(actor, user, data, username, types)
     user.save()
     _save_other_user_types(actor, user, data, types)
-    hooks.call(hooks.USER_SAVED, actor, user, data)
+    hook_registry.call(hooks.USER_SAVED, actor, user, data)
     return user
 
 
@@ -293,7 +293,7 @@ def delete_user(actor: User | None, user_uuid) -> User:
         UserRole.objects.current().filter(user_id=user.i_user_id).update(validity_to=now)
     if user.officer_id:
         user.officer.delete_history(audit_id(actor))
-    hooks.call(hooks.USER_DELETED, actor, user)
+    hook_registry.call(hooks.USER_DELETED, actor, user)
     user.validity_to = now
     user.save(update_fields=["validity_to"])
     return user

@@ -7,9 +7,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openimis.core import hooks
+from openimis.core import hook_registry
 from openimis.core.errors import ValidationFailed
 from openimis.core.services import audit_id
+from openimis.insuree import hooks as insuree_hooks
 from openimis.insuree import rights, services
 from openimis.insuree.models import (
     ADDRESS_MAX_LENGTH,
@@ -149,7 +150,7 @@ def change_insuree_family(actor, family_uuid, insuree_uuid, cancel_policies: boo
             insuree.uuid,
         )
     if insuree.family_id is not None:
-        hooks.call(services.INSUREE_LEFT_FAMILY, actor, insuree, bool(cancel_policies))
+        hook_registry.call(insuree_hooks.INSUREE_LEFT_FAMILY, actor, insuree, bool(cancel_policies))
     services.detach_insuree(actor, insuree, family)
-    hooks.call(services.INSUREE_JOINED_FAMILY, actor, insuree, family)
+    hook_registry.call(insuree_hooks.INSUREE_JOINED_FAMILY, actor, insuree, family)
     return insuree

@@ -23,12 +23,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from openimis.core import hooks
+from openimis.core import hook_registry
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openimis.core.history import HistoricalRecordError
 from openimis.core.services import as_date, audit_id, required_text
 from openimis.insuree import numbers, selectors
+from openimis.insuree.hooks import (
+    CAN_ADD_INSUREE,
+    INSUREE_ADDED,
+    INSUREE_DELETED,
+    INSUREE_LEFT_FAMILY,
+    INSUREE_STATUS_ENDED,
+)
 from openimis.insuree.models import (
     ACTIVE,
     ADDRESS_MAX_LENGTH,
@@ -47,20 +54,6 @@ from openimis.insuree.models import (
     Relation,
 )
 from openimis.location import selectors as location_selectors
-
-# --- hooks answered by the policy module (arguments after the name; return values as said) --------
-# (family) -> list of warning strings: one per current family policy whose product is full
-CAN_ADD_INSUREE = "insuree.can_add_insuree"
-# (actor, insuree, add_on_existing_policy) after a member joined a family by createInsuree
-INSUREE_ADDED = "insuree.insuree_added"
-# (actor, insuree, status_date) when an insuree became inactive or dead: its coverage ends that day
-INSUREE_STATUS_ENDED = "insuree.insuree_status_ended"
-# (actor, insuree) before an insuree is deleted: its insuree-policies are deleted too
-INSUREE_DELETED = "insuree.insuree_deleted"
-# (actor, insuree, cancel_policies) before an insuree leaves its family (removeInsurees, changeInsureeFamily)
-INSUREE_LEFT_FAMILY = "insuree.insuree_left_family"
-# (actor, insuree, family) after changeInsureeFamily: coverage by the new family's policies with room left
-INSUREE_JOINED_FAMILY = "insuree.insuree_joined_family"
 
 LABELS = [gettext_noop("Last name"), gettext_noop("Other names")]
 # the fields an update compares to tell whether the head insuree of an updated family changed
@@ -326,7 +319,7 @@ def change_insuree(actor, insuree: Insuree, data: dict, only_if_changed: bool = 
         insuree.save()
     _save_photo(actor, insuree, data.get("photo"))
     if was_active and insuree.status != ACTIVE:
-        hooks.call(INSUREE_STATUS_ENDED, actor, insuree, insuree.status_date)
+        hook_registry.call(INSUREE_STATUS_ENDED, actor, insuree, insuree.status_date)
     return insuree
 
 
@@ -335,9 +328,9 @@ def create_insuree(actor, data: dict) -> Insuree:
     family = current_family(actor, pk=int(data["family_id"])) if data.get("family_id") else None
     insuree = new_insuree(actor, data, family, head=False)
     if insuree.status != ACTIVE:
-        hooks.call(INSUREE_STATUS_ENDED, actor, insuree, insuree.status_date)
+        hook_registry.call(INSUREE_STATUS_ENDED, actor, insuree, insuree.status_date)
     if family is not None:
-        hooks.call(INSUREE_ADDED, actor, insuree, bool(data.get("add_on_existing_policy")))
+        hook_registry.call(INSUREE_ADDED, actor, insuree, bool(data.get("add_on_existing_policy")))
     return insuree
 
 
@@ -364,7 +357,7 @@ def _check_member_of(insuree: Insuree, family_uuid) -> None:
 
 
 def soft_delete_insuree(actor, insuree: Insuree) -> None:
-    hooks.call(INSUREE_DELETED, actor, insuree)
+    hook_registry.call(INSUREE_DELETED, actor, insuree)
     insuree.delete_history(audit_id(actor))
 
 
@@ -393,7 +386,7 @@ def remove_insuree(actor, uuid, family_uuid=None, cancel_policies: bool = False)
     )
     if insuree.family_id is None:
         raise ValidationFailed(_("The insuree %(chf_id)s belongs to no family") % {"chf_id": insuree.chf_id})
-    hooks.call(INSUREE_LEFT_FAMILY, actor, insuree, bool(cancel_policies))
+    hook_registry.call(INSUREE_LEFT_FAMILY, actor, insuree, bool(cancel_policies))
     detach_insuree(actor, insuree)
     return insuree
 
@@ -406,7 +399,8 @@ def can_add_insuree(actor, family_id) -> list[str]:
     family = selectors.family_by(actor, pk=int(family_id))
     if family is None:
         raise NotFound(_("Family not found"), str(family_id))
-    return [str(warning) for answer in hooks.call(CAN_ADD_INSUREE, family) for warning in (answer or [])]
+    answers = hook_registry.call(CAN_ADD_INSUREE, family)
+    return [str(warning) for answer in answers for warning in (answer or [])]
 
 
 def check_may_edit_insurees(actor, right: int) -> None:

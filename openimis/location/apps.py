@@ -23,7 +23,8 @@ class LocationConfig(OpenIMISModuleConfig):
     def ready(self):
         super().ready()
         from openimis.core import hooks
+        from openimis.core.hook_registry import register
         from openimis.location import services
 
-        hooks.register(hooks.USER_SAVED, services.save_user_locations)
-        hooks.register(hooks.USER_DELETED, services.end_user_locations)
+        register(hooks.USER_SAVED, services.save_user_locations)
+        register(hooks.USER_DELETED, services.end_user_locations)

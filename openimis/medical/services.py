@@ -12,10 +12,11 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openimis.core import hooks
+from openimis.core import hook_registry
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import audit_id
 from openimis.medical import selectors
+from openimis.medical.hooks import ITEM_DELETING, SERVICE_DELETING
 from openimis.medical.models import (
     ADULT,
     CARE_TYPES,
@@ -35,9 +36,6 @@ from openimis.medical.models import (
     ServicePackageType,
     ServiceService,
 )
-
-ITEM_DELETING = "medical.item_deleting"  # (actor, item) inside the transaction, before the soft delete
-SERVICE_DELETING = "medical.service_deleting"  # (actor, service)
 
 PATIENT_CATEGORY_BITS = {"MALE": MALE, "FEMALE": FEMALE, "ADULT": ADULT, "MINOR": MINOR}
 TRUE_TEXTS = {"1", "true", "t", "yes", "y"}
@@ -236,7 +234,7 @@ def delete_item(actor, uuid: str, mutation_log=None) -> Item:
     item = Item.objects.current().select_for_update().filter(uuid=str(uuid)).first()
     if item is None:
         raise NotFound(_("Item not found"), str(uuid))
-    hooks.call(ITEM_DELETING, actor, item)
+    hook_registry.call(ITEM_DELETING, actor, item)
     item.delete_history(audit_user_id=audit_id(actor))
     if mutation_log is not None:
         ItemMutation.objects.create(item=item, mutation=mutation_log)
@@ -326,7 +324,7 @@ def delete_service(actor, uuid: str, mutation_log=None) -> Service:
     service = Service.objects.current().select_for_update().filter(uuid=str(uuid)).first()
     if service is None:
         raise NotFound(_("Service not found"), str(uuid))
-    hooks.call(SERVICE_DELETING, actor, service)
+    hook_registry.call(SERVICE_DELETING, actor, service)
     service.delete_history(audit_user_id=audit_id(actor))
     if mutation_log is not None:
         ServiceMutation.objects.create(service=service, mutation=mutation_log)

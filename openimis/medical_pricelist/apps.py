@@ -17,12 +17,12 @@ class MedicalPricelistConfig(OpenIMISModuleConfig):
 
     def ready(self):
         super().ready()
-        from openimis.core import hooks
+        from openimis.core.hook_registry import register
+        from openimis.medical import hooks as medical_hooks
         from openimis.medical import selectors as medical_selectors
-        from openimis.medical import services as medical_services
         from openimis.medical_pricelist import selectors, services
 
         medical_selectors.register_pricelist_filter("items", selectors.narrow_to_pricelist("items"))
         medical_selectors.register_pricelist_filter("services", selectors.narrow_to_pricelist("services"))
-        hooks.register(medical_services.ITEM_DELETING, services.refuse_deleting_listed_item)
-        hooks.register(medical_services.SERVICE_DELETING, services.refuse_deleting_listed_service)
+        register(medical_hooks.ITEM_DELETING, services.refuse_deleting_listed_item)
+        register(medical_hooks.SERVICE_DELETING, services.refuse_deleting_listed_service)

@@ -23,7 +23,14 @@ class PolicyConfig(OpenIMISModuleConfig):
 
     def ready(self):
         super().ready()
-        from openimis.policy import insuree_hooks, renewals
+        from openimis.core.hook_registry import register
+        from openimis.insuree import hooks as insuree_hooks
+        from openimis.policy import hooks, insuree_handlers, renewals
 
-        insuree_hooks.register()
-        renewals.register()
+        register(insuree_hooks.CAN_ADD_INSUREE, insuree_handlers.can_add_insuree)
+        register(insuree_hooks.INSUREE_ADDED, insuree_handlers.insuree_added)
+        register(insuree_hooks.INSUREE_STATUS_ENDED, insuree_handlers.insuree_status_ended)
+        register(insuree_hooks.INSUREE_DELETED, insuree_handlers.insuree_deleted)
+        register(insuree_hooks.INSUREE_LEFT_FAMILY, insuree_handlers.insuree_left_family)
+        register(insuree_hooks.INSUREE_JOINED_FAMILY, insuree_handlers.insuree_joined_family)
+        register(hooks.POLICY_RENEWED, renewals.end_reminders)

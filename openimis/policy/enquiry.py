@@ -14,20 +14,14 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from openimis.core import hooks
+from openimis.core import hook_registry
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound
 from openimis.insuree import selectors as insuree_selectors
 from openimis.policy import selectors, values
+from openimis.policy.hooks import INSUREE_CATEGORY_USAGE, INSUREE_LINE_USAGE, POLICY_CONSUMPTION
 from openimis.policy.models import ACTIVE, EXPIRED
 from openimis.product import selectors as product_selectors
-
-# (policy ids) -> {policy id: {"ded", "ded_ip", "ded_op", "rem", "rem_ip", "rem_op"}}: amounts used
-POLICY_CONSUMPTION = "policy.policy_consumption"
-# (insuree, policy) -> {"hospitalization"|"visits"|"consultation"|"surgery"|"delivery"|"antenatal": count}
-INSUREE_CATEGORY_USAGE = "policy.insuree_category_usage"
-# (insuree, policy, "item"|"service", line id) -> quantity already provided
-INSUREE_LINE_USAGE = "policy.insuree_line_usage"
 
 
 @dataclass
@@ -61,7 +55,7 @@ class SummaryRow:
 
 def _consumption(policy_ids: list[int]) -> dict:
     found: dict = {}
-    for answer in hooks.call(POLICY_CONSUMPTION, policy_ids):
+    for answer in hook_registry.call(POLICY_CONSUMPTION, policy_ids):
         found.update(answer or {})
     return found
 
@@ -162,7 +156,7 @@ def _count_left(maximum, used) -> int | None:
 
 
 def _usage(hook: str, *args) -> dict | int:
-    answers = [answer for answer in hooks.call(hook, *args) if answer]
+    answers = [answer for answer in hook_registry.call(hook, *args) if answer]
     return answers[0] if answers else {}
 
 

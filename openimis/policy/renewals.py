@@ -7,7 +7,6 @@ import datetime
 
 from django.db import transaction
 
-from openimis.core import hooks
 from openimis.core.configuration import module_config
 from openimis.core.services import audit_id
 from openimis.policy import selectors, services
@@ -86,6 +85,3 @@ def end_reminders(actor, previous, renewed) -> None:
     for renewal in PolicyRenewal.objects.current().filter(policy=previous):
         renewal.delete_history(audit_id(actor))
 
-
-def register() -> None:
-    hooks.register(services.POLICY_RENEWED, end_reminders)

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from django.db.models import F, QuerySet
 
-from openimis.core import hooks
+from openimis.core import hook_registry
 from openimis.insuree import selectors as insuree_selectors
 from openimis.insuree.models import Family, Insuree
 from openimis.location import selectors as location_selectors
+from openimis.policy.hooks import ANNOTATE_POLICIES
 from openimis.policy.models import ACTIVE, EXPIRED, InsureePolicy, Policy
-
-# (queryset) -> queryset: other modules add their annotations to policy lists (contribution: the sum of
-# the premiums as `sum_premiums_total`), so that a page of policies costs one query
-ANNOTATE_POLICIES = "policy.annotate_policies"
 
 
 def current_policies() -> QuerySet:
@@ -42,7 +39,7 @@ def visible_insuree_policies(queryset: QuerySet, user) -> QuerySet:
 
 
 def annotated(queryset: QuerySet) -> QuerySet:
-    for handler in hooks.handlers(ANNOTATE_POLICIES):
+    for handler in hook_registry.handlers(ANNOTATE_POLICIES):
         queryset = handler(queryset)
     return queryset
 

@@ -16,13 +16,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from openimis.core import hooks
+from openimis.core import hook_registry
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import as_date, audit_id
 from openimis.insuree import selectors as insuree_selectors
 from openimis.policy import selectors, values
+from openimis.policy.hooks import POLICY_IN_USE, POLICY_PAID, POLICY_RENEWED
 from openimis.policy.models import (
     ACTIVE,
     EXPIRED,
@@ -36,15 +37,6 @@ from openimis.policy.models import (
     Policy,
 )
 from openimis.product import selectors as product_selectors
-
-# --- hooks answered by other modules -----------------------------------------------------------------
-# (actor, policy, receipt, payer_uuid) when a policy is created or renewed with isPaid: the contribution
-# module records a premium of the whole value and applies its effect on the policy
-POLICY_PAID = "policy.policy_paid"
-# (policy) -> True when claims used the policy (deductible/remuneration records): it cannot be deleted
-POLICY_IN_USE = "policy.policy_in_use"
-# (actor, previous_policy, new_policy) after a renewal: the renewal reminders of the previous policy end
-POLICY_RENEWED = "policy.policy_renewed"
 
 
 def product_for(product_id):
@@ -139,9 +131,9 @@ def _new_policy(actor, data: dict, stage: str) -> Policy:
     for member in _covered(policy):
         cover(actor, policy, member, policy.effective_date)
     if data.get("is_paid"):
-        if not hooks.handlers(POLICY_PAID):
+        if not hook_registry.handlers(POLICY_PAID):
             raise ValidationFailed(_("A paid policy needs the contribution module"))
-        hooks.call(POLICY_PAID, actor, policy, data.get("receipt"), data.get("payer_uuid"))
+        hook_registry.call(POLICY_PAID, actor, policy, data.get("receipt"), data.get("payer_uuid"))
         policy.refresh_from_db()
     return policy
 
@@ -158,7 +150,7 @@ def renew_policy(actor, data: dict) -> Policy:
                 .filter(family=policy.family, product=policy.product, status__in=[ACTIVE, EXPIRED])
                 .exclude(pk=policy.pk).order_by("-expiry_date", "-id").first())
     if previous is not None:
-        hooks.call(POLICY_RENEWED, actor, previous, policy)
+        hook_registry.call(POLICY_RENEWED, actor, previous, policy)
     return policy
 
 
@@ -221,7 +213,7 @@ def suspend_policy(actor, uuid) -> Policy:
 @transaction.atomic
 def delete_policy(actor, uuid) -> Policy:
     policy = current_policy(actor, uuid)
-    if any(hooks.call(POLICY_IN_USE, policy)):
+    if any(hook_registry.call(POLICY_IN_USE, policy)):
         raise ValidationFailed(_("The policy is used by claims and cannot be deleted"), policy.uuid)
     for insuree_policy in selectors.covered_members(policy):
         insuree_policy.delete_history(audit_id(actor))

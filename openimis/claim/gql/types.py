@@ -9,6 +9,7 @@ from openimis.claim import rights as claim_rights
 from openimis.claim import selectors
 from openimis.claim.models import ClaimAdmin, ClaimDedRem
 from openimis.graphql.connection import OpenIMISConnectionField
+from openimis.graphql.extensions import extend_type
 from openimis.graphql.loading import RelatedRows, declare_relation
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree.gql.types import InsureeGQLType
@@ -63,8 +64,8 @@ class ClaimDedRemGQLType(OpenIMISNodeType):
 
 # the current rows of a policy (the policy page) and of an insuree; a list of them prefetches them
 for _type in (PolicyGQLType, InsureeGQLType):
-    _type._meta.fields["claim_ded_rems"] = OpenIMISConnectionField(ClaimDedRemGQLType, order_by=False,
-                                                                   required=True)
-    _type.resolve_claim_ded_rems = lambda row, info, **kwargs: selectors.ded_rems_of(row)
+    extend_type(_type, "claim_ded_rems", OpenIMISConnectionField(ClaimDedRemGQLType, order_by=False,
+                                                                 required=True),
+                lambda row, info, **kwargs: selectors.ded_rems_of(row))
     declare_relation(_type, "claimDedRems", RelatedRows(
         "claim_ded_rems", selectors.DED_REMS_ATTRIBUTE, lambda: selectors.current_ded_rems().order_by("id")))

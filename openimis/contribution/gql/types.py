@@ -10,6 +10,7 @@ from graphene_django.filter import DjangoFilterConnectionField
 from openimis.contribution import rights as contribution_rights
 from openimis.contribution import selectors
 from openimis.contribution.models import Premium, PremiumMutation
+from openimis.graphql.extensions import extend_type
 from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.location.gql.types import prefixed
@@ -61,8 +62,7 @@ class PremiumGQLType(OpenIMISNodeType):
         return float(total)
 
 
-PolicyGQLType._meta.fields["premiums"] = DjangoFilterConnectionField(PremiumGQLType, required=True)
-PolicyGQLType.resolve_premiums = (
-    lambda policy, info, **kwargs: selectors.current_premiums().filter(policy=policy))
+extend_type(PolicyGQLType, "premiums", DjangoFilterConnectionField(PremiumGQLType, required=True),
+            lambda policy, info, **kwargs: selectors.current_premiums().filter(policy=policy))
 
 declare_pending_mutation(PremiumGQLType, PremiumMutation, "premium")

@@ -11,6 +11,7 @@ from graphene_django import DjangoObjectType
 from graphene_django.filter import DjangoFilterConnectionField
 
 from openimis.core.gql.types import MutationLogGQLType
+from openimis.graphql.extensions import extend_type
 from openimis.graphql.kept_rows import keep_rows
 from openimis.graphql.loading import Needs, RelatedRows, declare_relation
 from openimis.graphql.pending import declare_pending_mutation
@@ -374,23 +375,19 @@ class ValidationMessageGQLType(graphene.ObjectType):
 
 # the mutation log lists the families and insurees a mutation touched (`mutationLogs { families {
 # family { uuid } } }`, read by fe-insuree after a create); the fields join core's type here
-MutationLogGQLType._meta.fields["insurees"] = graphene.Field(
-    graphene.List(graphene.NonNull(InsureeMutationGQLType)),
-    required=True,
-    resolver=lambda log, info: log.insurees.all(),
-)
-MutationLogGQLType._meta.fields["families"] = graphene.Field(
-    graphene.List(graphene.NonNull(FamilyMutationGQLType)),
-    required=True,
-    resolver=lambda log, info: log.families.all(),
-)
+extend_type(MutationLogGQLType, "insurees",
+            graphene.Field(graphene.List(graphene.NonNull(InsureeMutationGQLType)), required=True),
+            lambda log, info: log.insurees.all())
+extend_type(MutationLogGQLType, "families",
+            graphene.Field(graphene.List(graphene.NonNull(FamilyMutationGQLType)), required=True),
+            lambda log, info: log.families.all())
 
 
 # the locations and health facilities list their families and insurees (`familySet`, `insureeSet`,
 # `insurees`); the connections join the location module's types here, which knows nothing of insurees
 def _add_connection(graphene_type, name: str, node_type, related: str) -> None:
-    graphene_type._meta.fields[name] = DjangoFilterConnectionField(node_type, required=True)
-    setattr(graphene_type, f"resolve_{name}", lambda row, info, **kwargs: _current(getattr(row, related)))
+    extend_type(graphene_type, name, DjangoFilterConnectionField(node_type, required=True),
+                lambda row, info, **kwargs: _current(getattr(row, related)))
 
 
 _add_connection(LocationGQLType, "family_set", FamilyGQLType, "family_set")

@@ -9,6 +9,7 @@ from graphene_django import DjangoConnectionField
 from graphene_django.filter import DjangoFilterConnectionField, GlobalIDFilter
 
 from openimis.core.gql.types import OfficerGQLType
+from openimis.graphql.extensions import extend_type
 from openimis.graphql.loading import Needs, declare_relation
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree.gql.types import INSUREE_FILTER_FIELDS, FamilyGQLType, InsureeGQLType
@@ -223,9 +224,8 @@ class PolicyAndWarningsGQLType(graphene.ObjectType):
 
 # the families, officers and products list their policies, the insurees their insuree-policies
 def _add_connection(graphene_type, name: str, node_type, resolver) -> None:
-    graphene_type._meta.fields[name] = DjangoFilterConnectionField(node_type, required=True)
-    setattr(graphene_type, f"resolve_{name}",
-            lambda row, info, **kwargs: resolver(row, info.context.user))
+    extend_type(graphene_type, name, DjangoFilterConnectionField(node_type, required=True),
+                lambda row, info, **kwargs: resolver(row, info.context.user))
 
 
 _add_connection(FamilyGQLType, "policies", PolicyGQLType,
@@ -238,9 +238,8 @@ _add_connection(InsureeGQLType, "insuree_policies", InsureePolicyGQLType,
                 lambda insuree, user: selectors.current_insuree_policies().filter(insuree=insuree))
 
 for _type in (OfficerGQLType, InsureeGQLType, ProductGQLType):
-    _type._meta.fields["policy_renewals"] = DjangoConnectionField(PolicyRenewalGQLType, required=True)
-    _type.resolve_policy_renewals = (
-        lambda row, info, **kwargs: renewals_for(info.context.user).filter(**{_owner(row): row}))
+    extend_type(_type, "policy_renewals", DjangoConnectionField(PolicyRenewalGQLType, required=True),
+                lambda row, info, **kwargs: renewals_for(info.context.user).filter(**{_owner(row): row}))
 
 
 def _owner(row) -> str:

@@ -1,4 +1,4 @@
-"""The policy module's answers to the insuree module's hooks (openimis.insuree.services): who is covered
+"""The policy module's handlers of the insuree module's hooks (openimis.insuree.hooks): who is covered
 when members join, leave, die or are deleted, and whether a family policy is full."""
 
 from __future__ import annotations
@@ -7,9 +7,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from openimis.core import hooks
 from openimis.core.services import audit_id
-from openimis.insuree import services as insuree_services
 from openimis.policy import selectors, services
 from openimis.policy.models import EXPIRED, SUSPENDED
 
@@ -71,11 +69,3 @@ def insuree_left_family(actor, insuree, cancel_policies: bool) -> None:
 def insuree_joined_family(actor, insuree, family) -> None:
     _cover_on_family_policies(actor, insuree, family)
 
-
-def register() -> None:
-    hooks.register(insuree_services.CAN_ADD_INSUREE, can_add_insuree)
-    hooks.register(insuree_services.INSUREE_ADDED, insuree_added)
-    hooks.register(insuree_services.INSUREE_STATUS_ENDED, insuree_status_ended)
-    hooks.register(insuree_services.INSUREE_DELETED, insuree_deleted)
-    hooks.register(insuree_services.INSUREE_LEFT_FAMILY, insuree_left_family)
-    hooks.register(insuree_services.INSUREE_JOINED_FAMILY, insuree_joined_family)
