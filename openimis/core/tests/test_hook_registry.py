@@ -104,3 +104,18 @@ def test_a_module_registering_a_wrong_handler_stops_start_up(tmp_path):
     assert started.returncode != 0
     assert ("oi_test_hooked.apps.user_saved cannot take the arguments of core.user_saved(actor, user, data)"
             in started.stderr), started.stderr
+
+
+def test_describe_modules_lists_hooks_handlers_and_added_fields():
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("describe_modules", "--json", stdout=out)
+    described = {entry["module"]: entry for entry in json.loads(out.getvalue())}
+    assert "insuree.can_add_insuree(family)" in described["insuree"]["declares_hooks"]
+    assert ("insuree.can_add_insuree: openimis.policy.insuree_handlers.can_add_insuree"
+            in described["policy"]["handles_hooks"])
+    assert "FamilyGQLType.policies" in described["policy"]["adds_fields"]
+    assert "createFamily" in described["insuree"]["mutations"] and described["policy"]["requires"]
