@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "graphene_django",
     "rest_framework",
     *installed_app_paths(OPENIMIS_MODULES),
+    "openimis.devtools",  # the developer commands (listed last: a module's command of the same name wins)
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ class ContributionConfig(OpenIMISModuleConfig):
     label = "contribution"
     module_name = "contribution"
     verbose_name = "openIMIS contributions (premiums)"
-    requires = ["core", "policy", "payer"]
+    requires = ["core", "insuree", "policy", "payer"]
     default_config = {**{key: [code] for key, code in CONFIG_RIGHTS.items()}}
     rights = CONFIG_RIGHTS
     queries = "openimis.contribution.gql.queries.Query"

@@ -8,7 +8,6 @@ from django.db.models.functions import Coalesce
 
 from openimis.contribution.models import Premium
 from openimis.policy import selectors as policy_selectors
-from openimis.policy.models import Policy
 
 
 def current_premiums() -> QuerySet:
@@ -18,7 +17,7 @@ def current_premiums() -> QuerySet:
 def visible_premiums(queryset: QuerySet, user) -> QuerySet:
     if user is not None and not user.is_authenticated:
         return queryset.none()
-    return queryset.filter(policy__in=policy_selectors.visible_policies(Policy.objects.all(), user))
+    return queryset.filter(policy__in=policy_selectors.visible_policy_rows(user))
 
 
 def premiums(user, show_history: bool = False) -> QuerySet:

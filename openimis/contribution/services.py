@@ -19,7 +19,6 @@ from openimis.core.services import as_date, audit_id
 from openimis.payer import selectors as payer_selectors
 from openimis.policy import selectors as policy_selectors
 from openimis.policy import services as policy_services
-from openimis.policy.models import IDLE, SUSPENDED
 
 ENFORCE, SUSPEND, WAIT = ACTIONS
 
@@ -85,11 +84,9 @@ def _apply(actor, premium: Premium, action: str | None) -> None:
         return  # a photo fee is not a contribution towards the value
     policy = premium.policy
     if action == SUSPEND:
-        policy_services.version(actor, policy)
-        policy.status = SUSPENDED
-        policy.save()
+        policy_services.suspend(actor, policy)
         return
-    if policy.status != IDLE:
+    if not policy_services.waits_for_contributions(policy):
         return  # only an idle policy waits for its contributions
     balance = (policy.value or Decimal(0)) - Decimal(selectors.paid_total(policy.id, premium.id))
     if premium.amount < balance and action != ENFORCE:

@@ -17,6 +17,8 @@ from openimis.core.errors import ServiceError
 
 logger = logging.getLogger("openimis.tasks")
 _mutations: dict[str, type] = {}
+MUTATION_TASK = "openimis.execute_mutation"  # the Celery task of `openimis.celery` that runs one
+_producer = None
 
 
 class ServiceErrors(ServiceError):
@@ -44,12 +46,22 @@ def uses_celery() -> bool:
 
 def run_mutation(name: str, log_id, user_id, data: dict) -> None:
     if uses_celery():
-        from openimis.celery import execute_mutation_task
-
         user_ref = str(user_id) if user_id else None
-        transaction.on_commit(lambda: execute_mutation_task.delay(name, str(log_id), user_ref, data))
+        transaction.on_commit(lambda: send_to_workers(name, str(log_id), user_ref, data))
     else:
         execute_mutation(name, log_id, user_id, data)
+
+
+def send_to_workers(*arguments) -> None:
+    """Queue the mutation task by its name, through a Celery client configured from the settings
+    (the workers' application, `openimis.celery`, is not needed to send)."""
+    global _producer
+    if _producer is None:
+        from celery import Celery
+
+        _producer = Celery("openimis")
+        _producer.config_from_object("django.conf:settings", namespace="CELERY")
+    _producer.send_task(MUTATION_TASK, args=list(arguments))
 
 
 def execute_mutation(name: str, log_id, user_id, data: dict) -> int:

@@ -53,6 +53,16 @@ def visible_families(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(Q(location__isnull=True) | Q(location_id__in=villages))
 
 
+def visible_family_rows(user) -> QuerySet:
+    """Every family row (history included) that `user` may see: for other modules' row security."""
+    return visible_families(Family.objects.all(), user)
+
+
+def visible_insuree_rows(user) -> QuerySet:
+    """Every insuree row (history included) that `user` may see."""
+    return visible_insurees(Insuree.objects.all(), user)
+
+
 def visible_insurees(queryset: QuerySet, user) -> QuerySet:
     """Narrow an insuree queryset to the rows `user` may see."""
     if user is not None and not user.is_authenticated:  # None: the system itself

@@ -8,7 +8,6 @@ from django.db.models import F, QuerySet
 
 from openimis.core import hook_registry
 from openimis.insuree import selectors as insuree_selectors
-from openimis.insuree.models import Family, Insuree
 from openimis.location import selectors as location_selectors
 from openimis.policy.hooks import ANNOTATE_POLICIES
 from openimis.policy.models import ACTIVE, EXPIRED, InsureePolicy, Policy
@@ -22,12 +21,17 @@ def current_insuree_policies() -> QuerySet:
     return InsureePolicy.objects.current()
 
 
+def visible_policy_rows(user) -> QuerySet:
+    """Every policy row (history included) that `user` may see: for other modules' row security."""
+    return visible_policies(Policy.objects.all(), user)
+
+
 def visible_policies(queryset: QuerySet, user) -> QuerySet:
     if user is not None and not user.is_authenticated:
         return queryset.none()
     if user is None or location_selectors.sees_every_location(user):
         return queryset
-    return queryset.filter(family__in=insuree_selectors.visible_families(Family.objects.all(), user))
+    return queryset.filter(family__in=insuree_selectors.visible_family_rows(user))
 
 
 def visible_insuree_policies(queryset: QuerySet, user) -> QuerySet:
@@ -35,7 +39,7 @@ def visible_insuree_policies(queryset: QuerySet, user) -> QuerySet:
         return queryset.none()
     if user is None or location_selectors.sees_every_location(user):
         return queryset
-    return queryset.filter(insuree__in=insuree_selectors.visible_insurees(Insuree.objects.all(), user))
+    return queryset.filter(insuree__in=insuree_selectors.visible_insuree_rows(user))
 
 
 def annotated(queryset: QuerySet) -> QuerySet:

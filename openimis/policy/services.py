@@ -204,10 +204,20 @@ def update_policy(actor, data: dict) -> Policy:
 @transaction.atomic
 def suspend_policy(actor, uuid) -> Policy:
     policy = current_policy(actor, uuid)
+    suspend(actor, policy)
+    return policy
+
+
+def suspend(actor, policy: Policy) -> None:
+    """The policy becomes Suspended (history kept)."""
     version(actor, policy)
     policy.status = SUSPENDED
     policy.save()
-    return policy
+
+
+def waits_for_contributions(policy: Policy) -> bool:
+    """An idle policy: its contributions may still activate it."""
+    return policy.status == IDLE
 
 
 @transaction.atomic

@@ -10,10 +10,11 @@ from openimis.claim import selectors
 from openimis.claim.models import ClaimAdmin, ClaimDedRem
 from openimis.graphql.connection import OpenIMISConnectionField
 from openimis.graphql.extensions import extend_type
+from openimis.graphql.filter_fields import HISTORY_FIELDS, prefixed
 from openimis.graphql.loading import RelatedRows, declare_relation
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree.gql.types import InsureeGQLType
-from openimis.location.gql.types import HEALTH_FACILITY_FILTER_FIELDS, HISTORY_FIELDS, prefixed
+from openimis.location.gql.types import HEALTH_FACILITY_FILTER_FIELDS
 from openimis.policy import rights as policy_rights
 from openimis.policy import selectors as policy_selectors
 from openimis.policy.gql.types import PolicyGQLType

@@ -11,13 +11,10 @@ from openimis.contribution import rights as contribution_rights
 from openimis.contribution import selectors
 from openimis.contribution.models import Premium, PremiumMutation
 from openimis.graphql.extensions import extend_type
+from openimis.graphql.filter_fields import HISTORY_FIELDS, RANGE_LOOKUPS, prefixed
 from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.types import OpenIMISNodeType
-from openimis.location.gql.types import prefixed
 from openimis.policy.gql.types import POLICY_FILTER_FIELDS, PolicyGQLType
-
-HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
-RANGE_LOOKUPS = ["exact", "lt", "lte", "gt", "gte"]
 
 PREMIUM_FILTER_FIELDS = {
     "uuid": ["exact"],

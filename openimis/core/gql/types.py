@@ -20,10 +20,9 @@ from openimis.core.models import (
     UserRole,
 )
 from openimis.graphql.connection import OpenIMISConnectionField
+from openimis.graphql.filter_fields import HISTORY_FIELDS
 from openimis.graphql.loading import Needs, RelatedRows, declare_relation, prefetched
 from openimis.graphql.types import OpenIMISNodeType
-
-HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
 
 # Types of other modules, named lazily: core's code does not import the modules that own them.
 HEALTH_FACILITY_TYPE = "openimis.location.gql.types.HealthFacilityGQLType"

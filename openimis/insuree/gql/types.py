@@ -12,6 +12,7 @@ from graphene_django.filter import DjangoFilterConnectionField
 
 from openimis.core.gql.types import MutationLogGQLType
 from openimis.graphql.extensions import extend_type
+from openimis.graphql.filter_fields import HISTORY_FIELDS, SEARCH_LOOKUPS, prefixed
 from openimis.graphql.kept_rows import keep_rows
 from openimis.graphql.loading import Needs, RelatedRows, declare_relation
 from openimis.graphql.pending import declare_pending_mutation
@@ -39,23 +40,20 @@ from openimis.location.gql.types import (
     LOCATION_FILTER_FIELDS,
     HealthFacilityGQLType,
     LocationGQLType,
-    prefixed,
 )
 
-HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
-TEXT_LOOKUPS = ["exact", "istartswith", "icontains", "iexact"]
 DATE_LOOKUPS = ["exact", "lt", "lte", "gt", "gte", "isnull"]
 
 INSUREE_FILTER_FIELDS = {
     "uuid": ["exact", "iexact"],
-    "chf_id": TEXT_LOOKUPS,
-    "last_name": TEXT_LOOKUPS,
-    "other_names": TEXT_LOOKUPS,
-    "email": [*TEXT_LOOKUPS, "isnull"],
-    "phone": [*TEXT_LOOKUPS, "isnull"],
+    "chf_id": SEARCH_LOOKUPS,
+    "last_name": SEARCH_LOOKUPS,
+    "other_names": SEARCH_LOOKUPS,
+    "email": [*SEARCH_LOOKUPS, "isnull"],
+    "phone": [*SEARCH_LOOKUPS, "isnull"],
     "dob": DATE_LOOKUPS,
     "head": ["exact"],
-    "passport": [*TEXT_LOOKUPS, "isnull"],
+    "passport": [*SEARCH_LOOKUPS, "isnull"],
     "gender__code": ["exact"],
     "marital": ["exact", "isnull"],
     "status": ["exact"],
@@ -69,10 +67,10 @@ INSUREE_FILTER_FIELDS = {
 FAMILY_FILTER_FIELDS = {
     "uuid": ["exact", "iexact"],
     "poverty": ["exact", "isnull"],
-    "confirmation_no": TEXT_LOOKUPS,
+    "confirmation_no": SEARCH_LOOKUPS,
     "confirmation_type": ["exact"],
     "family_type": ["exact"],
-    "address": TEXT_LOOKUPS,
+    "address": SEARCH_LOOKUPS,
     "ethnicity": ["exact"],
     "is_offline": ["exact"],
     **prefixed("location__", LOCATION_FILTER_FIELDS),

@@ -7,6 +7,7 @@ import graphene
 from graphene_django import DjangoObjectType
 from graphene_django.filter import GlobalIDFilter
 
+from openimis.graphql.filter_fields import HISTORY_FIELDS, SEARCH_LOOKUPS, prefixed
 from openimis.graphql.kept_rows import keep_rows
 from openimis.graphql.loading import RelatedRows, declare_relation, prefetched
 from openimis.graphql.pending import declare_pending_mutation
@@ -26,16 +27,14 @@ from openimis.location.models import (
 )
 
 CURRENT_CATCHMENTS = "current_catchments"
-HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
-TEXT_LOOKUPS = ["exact", "istartswith", "icontains", "iexact"]
 
 # The filters of the openIMIS API on a location, also reached through the relations that lead to one
 # (`location_Parent_Uuid`, `healthFacility_Location_Code_Ne`, ...).
 LOCATION_FILTER_FIELDS = {
     "id": ["exact"],
     "uuid": ["exact"],
-    "code": [*TEXT_LOOKUPS, "ne"],
-    "name": [*TEXT_LOOKUPS, "ne"],
+    "code": [*SEARCH_LOOKUPS, "ne"],
+    "name": [*SEARCH_LOOKUPS, "ne"],
     "type": ["exact"],
     "parent__uuid": ["exact", "in"],
     "parent__parent__uuid": ["exact", "in"],
@@ -44,23 +43,18 @@ LOCATION_FILTER_FIELDS = {
 }
 
 
-def prefixed(prefix: str, filter_fields: dict) -> dict:
-    """The filters of a related type, reached through the relation `prefix` (e.g. "location__")."""
-    return {f"{prefix}{name}": lookups for name, lookups in filter_fields.items()}
-
-
 HEALTH_FACILITY_FILTER_FIELDS = {
     "id": ["exact"],
     "uuid": ["exact"],
-    "code": TEXT_LOOKUPS,
-    "fax": [*TEXT_LOOKUPS, "isnull"],
-    "email": [*TEXT_LOOKUPS, "isnull"],
-    "name": TEXT_LOOKUPS,
+    "code": SEARCH_LOOKUPS,
+    "fax": [*SEARCH_LOOKUPS, "isnull"],
+    "email": [*SEARCH_LOOKUPS, "isnull"],
+    "name": SEARCH_LOOKUPS,
     "level": ["exact"],
     "sub_level": ["exact", "isnull"],
     "care_type": ["exact"],
     "legal_form__code": ["exact"],
-    "phone": TEXT_LOOKUPS,
+    "phone": SEARCH_LOOKUPS,
     "status": ["exact"],
     **prefixed("location__", LOCATION_FILTER_FIELDS),
 }

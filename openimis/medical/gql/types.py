@@ -7,14 +7,12 @@ from graphene_django import DjangoObjectType
 from graphql_relay import from_global_id
 
 from openimis.graphql.connection import OpenIMISConnectionField
+from openimis.graphql.filter_fields import HISTORY_FIELDS, TEXT_LOOKUPS
 from openimis.graphql.loading import RelatedRows, declare_relation, only_paging
 from openimis.graphql.rights import AUTHENTICATED
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.medical import rights as medical_rights
 from openimis.medical.models import Diagnosis, Item, Service, ServiceItem, ServiceService
-
-HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
-TEXT_LOOKUPS = ["exact", "icontains", "istartswith"]
 
 
 def existing_relations(model, names) -> tuple[str, ...]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import graphene
 
 from openimis.graphql.connection import OpenIMISConnectionField
+from openimis.graphql.filter_fields import HISTORY_FIELDS, prefixed
 from openimis.graphql.types import OpenIMISNodeType
-from openimis.location.gql.types import HISTORY_FIELDS, LOCATION_FILTER_FIELDS, prefixed
+from openimis.location.gql.types import LOCATION_FILTER_FIELDS
 from openimis.medical_pricelist import rights as pricelist_rights
 from openimis.medical_pricelist.models import (
     ItemsPricelist,

@@ -7,14 +7,12 @@ import graphene
 from graphene_django.filter import GlobalIDFilter
 
 from openimis.graphql.connection import PageOfQueryset
+from openimis.graphql.filter_fields import EXACT_OR_CONTAINS, HISTORY_FIELDS
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.payer import rights as payer_rights
 from openimis.payer import selectors
 from openimis.payer.models import Funding, Payer
 from openimis.product.gql.types import ProductGQLType
-
-HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
-TEXT_LOOKUPS = ["exact", "icontains"]
 
 
 class PayerFilter(django_filters.FilterSet):
@@ -25,9 +23,9 @@ class PayerFilter(django_filters.FilterSet):
         fields = {
             "id": ["exact"],
             "uuid": ["exact"],
-            "name": TEXT_LOOKUPS,
-            "email": TEXT_LOOKUPS,
-            "phone": TEXT_LOOKUPS,
+            "name": EXACT_OR_CONTAINS,
+            "email": EXACT_OR_CONTAINS,
+            "phone": EXACT_OR_CONTAINS,
         }
 
 

@@ -10,30 +10,27 @@ from graphene_django.filter import DjangoFilterConnectionField, GlobalIDFilter
 
 from openimis.core.gql.types import OfficerGQLType
 from openimis.graphql.extensions import extend_type
+from openimis.graphql.filter_fields import HISTORY_FIELDS, RANGE_LOOKUPS, TEXT_LOOKUPS, prefixed
 from openimis.graphql.loading import Needs, declare_relation
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree.gql.types import INSUREE_FILTER_FIELDS, FamilyGQLType, InsureeGQLType
-from openimis.location.gql.types import prefixed
 from openimis.policy import rights as policy_rights
 from openimis.policy import selectors
 from openimis.policy.models import InsureePolicy, Policy, PolicyRenewal
 from openimis.product.gql.types import ProductGQLType
 
-HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
-DATE_LOOKUPS = ["exact", "lt", "lte", "gt", "gte"]
-TEXT_LOOKUPS = ["exact", "icontains", "istartswith"]
 READERS = (policy_rights.POLICY_SEARCH,)
 
 POLICY_FILTER_FIELDS = {
     "id": ["exact"],
     "uuid": ["exact"],
-    "enroll_date": DATE_LOOKUPS,
-    "start_date": DATE_LOOKUPS,
-    "effective_date": DATE_LOOKUPS,
-    "expiry_date": DATE_LOOKUPS,
+    "enroll_date": RANGE_LOOKUPS,
+    "start_date": RANGE_LOOKUPS,
+    "effective_date": RANGE_LOOKUPS,
+    "expiry_date": RANGE_LOOKUPS,
     "stage": ["exact"],
-    "status": DATE_LOOKUPS,
-    "value": DATE_LOOKUPS,
+    "status": RANGE_LOOKUPS,
+    "value": RANGE_LOOKUPS,
     "product__id": ["exact"],
     "product__uuid": ["exact"],
     "product__code": TEXT_LOOKUPS,
@@ -50,10 +47,10 @@ POLICY_FILTER_FIELDS = {
 }
 
 INSUREE_POLICY_FILTER_FIELDS = {
-    "enrollment_date": DATE_LOOKUPS,
-    "start_date": DATE_LOOKUPS,
-    "effective_date": DATE_LOOKUPS,
-    "expiry_date": DATE_LOOKUPS,
+    "enrollment_date": RANGE_LOOKUPS,
+    "start_date": RANGE_LOOKUPS,
+    "effective_date": RANGE_LOOKUPS,
+    "expiry_date": RANGE_LOOKUPS,
     **prefixed("insuree__", INSUREE_FILTER_FIELDS),
     **prefixed("policy__", POLICY_FILTER_FIELDS),
 }

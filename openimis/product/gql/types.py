@@ -6,14 +6,13 @@ import django_filters
 import graphene
 from graphene_django.filter import GlobalIDFilter
 
+from openimis.graphql.filter_fields import HISTORY_FIELDS, TEXT_LOOKUPS
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.product import rights as product_rights
 from openimis.product import selectors
 from openimis.product.models import Product, ProductItem, ProductService
 
-HISTORY_FIELDS = ("validity_from", "validity_to", "legacy_id", "audit_user_id")
-TEXT_LOOKUPS = ["exact", "icontains", "istartswith"]
-DATE_LOOKUPS = ["exact", "gt", "gte", "lt", "lte"]
+DATE_LOOKUPS = ["exact", "gt", "gte", "lt", "lte"]  # the order of the 24.10 schema's product arguments
 PRODUCT_FILTER_FIELDS = {
     "id": ["exact"],
     "uuid": ["exact"],

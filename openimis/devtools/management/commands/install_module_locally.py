@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openimis.core.management.commands._base import DevtoolsErrors, default_base_folder
 from openimis.devtools import installer
+from openimis.devtools.management.commands._base import DevtoolsErrors, default_base_folder
 
 
 class Command(BaseCommand):

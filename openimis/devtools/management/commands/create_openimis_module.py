@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from openimis.core.management.commands._base import DevtoolsErrors, base_folder
 from openimis.devtools import conf, installer, scaffold
+from openimis.devtools.management.commands._base import DevtoolsErrors, base_folder
 
 
 class Command(BaseCommand):

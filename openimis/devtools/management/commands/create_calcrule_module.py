@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from openimis.core.management.commands.create_openimis_module import Command as CreateModuleCommand
+from openimis.devtools.management.commands.create_openimis_module import Command as CreateModuleCommand
 
 
 class Command(CreateModuleCommand):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from openimis.core.management.commands._base import DevtoolsErrors
 from openimis.devtools import installer
+from openimis.devtools.management.commands._base import DevtoolsErrors
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from openimis.core.management.commands._base import DevtoolsErrors, base_folder
 from openimis.devtools import scaffold
+from openimis.devtools.management.commands._base import DevtoolsErrors, base_folder
 
 
 class Command(BaseCommand):
