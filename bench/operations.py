@@ -1,8 +1,9 @@
 """The operations the benchmark times: GraphQL texts as the reference frontend sends them.
 
-The projections are copies of the tests' (tests/test_insuree_helpers.py, tests/test_policy_helpers.py,
-tests/location_helpers.py), which follow fe-insuree 1.11, fe-policy 1.10 and fe-location 1.8; the benchmark
-does not import the tests so that it runs without the test dependencies.
+The projections are copies of the tests' (openimis/insuree/tests/helpers.py,
+openimis/policy/tests/helpers.py, openimis/location/tests/helpers.py), which follow fe-insuree 1.11,
+fe-policy 1.10 and fe-location 1.8; the benchmark does not import the tests so that it runs without the
+test dependencies.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from django.test import Client
 from openimis.core import scheduler, services
 from openimis.core.errors import ValidationFailed
 from openimis.core.models import User
-from tests.conftest import GraphQLClient
+from openimis.testing.client import GraphQLClient
 
 
 def login(username: str, password: str) -> dict:

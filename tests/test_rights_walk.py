@@ -26,7 +26,7 @@ from graphql.pyutils import Undefined
 
 from openimis.graphql.rights import AUTHENTICATED, PUBLIC, UNAUTHORIZED
 from openimis.graphql.schema import root_field_rights, schema
-from tests.conftest import PASSWORD, GraphQLClient
+from openimis.testing.client import PASSWORD, GraphQLClient
 
 # The root fields anyone may call; adding one to the schema must change this list.
 DECLARED_PUBLIC = {

@@ -7,9 +7,7 @@ from __future__ import annotations
 import pytest
 
 from openimis.location import rights as location_rights
-from openimis.medical_pricelist import rights as pricelist_rights
-from openimis.product import rights as product_rights
-from tests.location_helpers import (
+from openimis.location.tests.helpers import (
     USER_DISTRICTS,
     fetch_health_facility_summaries,
     fetch_locations,
@@ -19,7 +17,9 @@ from tests.location_helpers import (
     nodes,
     restricted_client,
 )
-from tests.test_product import create as create_product
+from openimis.medical_pricelist import rights as pricelist_rights
+from openimis.product import rights as product_rights
+from openimis.product.tests.test_product import create as create_product
 
 RIGHTS = [location_rights.LOCATION_SEARCH, location_rights.HEALTH_FACILITY_SEARCH,
           pricelist_rights.SERVICES_PRICELIST_SEARCH, product_rights.PRODUCT_SEARCH]

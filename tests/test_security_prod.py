@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
-from tests.conftest import PASSWORD, GraphQLClient
+from openimis.testing.client import PASSWORD, GraphQLClient
 
 CURRENT_USER = "/api/core/users/current_user/"
 PROTECTED = "{ usernameLength }"

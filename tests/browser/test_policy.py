@@ -10,10 +10,10 @@ import base64
 import re
 import uuid
 
+from openimis.product.tests.helpers import mutation_text, product_input
 from tests.browser.conftest import ADMIN
 from tests.browser.test_insuree import SAVE, choose, control, pick, pick_today, save_and_wait, type_into
 from tests.browser.test_location import Api, log_in_as, unique
-from tests.test_product_helpers import mutation_text, product_input
 
 
 def _pk(relay_id: str) -> int:

@@ -31,8 +31,8 @@ PRODUCTION_HASHERS = importlib.import_module("openimis.settings").PASSWORD_HASHE
 
 @pytest.fixture(autouse=True)
 def _production_hashers(settings):
-    """The hasher list of openimis/settings.py as it ships (tests/conftest.py puts a cheap one first
-    for the other tests)."""
+    """The hasher list of openimis/settings.py as it ships (openimis/testing/fixtures.py puts a cheap one
+    first for the other tests)."""
     settings.PASSWORD_HASHERS = list(PRODUCTION_HASHERS)
 
 

@@ -1,0 +1,56 @@
+"""The enquiry of fe-policy (spec 7.6): eligibility by insuree, item and service, with the operations'
+texts as the package writes them. Claims do not exist yet: nothing has been used."""
+
+from __future__ import annotations
+
+import pytest
+
+from openimis.policy.tests.helpers import new_policy, world
+from openimis.product.models import ProductItem, ProductService
+from openimis.product.tests.helpers import make_item, make_service
+
+pytestmark = pytest.mark.django_db
+
+ELIGIBILITY = """
+    {
+      policyEligibilityByInsuree(chfId:"%s")
+      {
+        prodId,
+        totalAdmissionsLeft, totalVisitsLeft, totalConsultationsLeft, totalSurgeriesLeft, totalDeliveriesLeft, totalAntenatalLeft,
+        consultationAmountLeft, surgeryAmountLeft, deliveryAmountLeft, hospitalizationAmountLeft, antenatalAmountLeft
+      }
+    }
+"""  # noqa: E501
+ITEM = '{ policyItemEligibilityByInsuree(chfId:"%s", itemCode:"%s") { minDateItem, itemLeft, isItemOk } }'
+SERVICE = ('{ policyServiceEligibilityByInsuree(chfId:"%s", serviceCode:"%s") '
+           '{ minDateService, serviceLeft, isServiceOk } }')
+
+
+def test_eligibility_of_a_covered_insuree(admin_gql):
+    data = world(admin_gql, "EL", "500000001", max_no_visits=5, max_no_hospitalization=2,
+                 max_amount_surgery=300)
+    item, service = make_item(), make_service()
+    ProductItem.objects.create(product=data["product"], item=item, limit_no_adult=3)
+    ProductService.objects.create(product=data["product"], service=service, waiting_period_adult=2)
+    policy = new_policy(admin_gql, data["product"], data["family"], data["officer"], isPaid=True)
+    answer = admin_gql(ELIGIBILITY % "500000001")["data"]["policyEligibilityByInsuree"]
+    assert answer["prodId"] == data["product"].code
+    counts = (answer["totalVisitsLeft"], answer["totalAdmissionsLeft"], answer["totalSurgeriesLeft"])
+    assert counts == (5, 2, None)
+    assert answer["surgeryAmountLeft"] == 300
+    assert admin_gql(ITEM % ("500000001", item.code))["data"]["policyItemEligibilityByInsuree"] == {
+        "minDateItem": policy.effective_date.isoformat(), "itemLeft": 3, "isItemOk": True}
+    service_answer = admin_gql(SERVICE % ("500000001", service.code))["data"]
+    service_answer = service_answer["policyServiceEligibilityByInsuree"]
+    assert service_answer["isServiceOk"] is False  # two months of waiting from today's cover
+    assert service_answer["serviceLeft"] is None
+    unknown = admin_gql(ITEM % ("500000001", "NOPE"))["data"]["policyItemEligibilityByInsuree"]
+    assert unknown["isItemOk"] is False
+
+
+def test_no_active_policy_and_unknown_insuree(admin_gql):
+    world(admin_gql, "EN", "500000002")
+    answer = admin_gql(ELIGIBILITY % "500000002")["data"]["policyEligibilityByInsuree"]
+    assert answer["prodId"] is None and answer["totalVisitsLeft"] is None
+    refused = admin_gql(ELIGIBILITY % "000000000")
+    assert "No insuree with the insurance number 000000000" in refused["errors"][0]["message"]
