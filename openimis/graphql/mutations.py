@@ -8,6 +8,7 @@ ends the log with status 2 (success) or 1 (error, with a JSON list of `{message,
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import graphene
 from django.core.serializers.json import DjangoJSONEncoder
@@ -34,12 +35,30 @@ def to_json_data(data: dict) -> dict:
     return json.loads(json.dumps(data, cls=InputEncoder))
 
 
+@dataclass(frozen=True)
+class LogLink:
+    """How the objects a mutation wrote are linked to its log: `model` is the link table (e.g.
+    `LocationMutation`), `field` its foreign key to the object (`"location"`)."""
+
+    model: type
+    field: str
+
+    def write(self, written, log: MutationLog) -> None:
+        for obj in written if isinstance(written, (list, tuple)) else [written]:
+            if obj is not None:
+                self.model.objects.create(**{self.field: obj, "mutation": log})
+
+
 class OpenIMISMutation(graphene.relay.ClientIDMutation):
-    """Subclass with an `Input` (inherit `OpenIMISMutation.Input`), `rights` and a `perform`
-    classmethod `(user, data, log) -> None` that calls a service (and may link objects to the log)."""
+    """A business mutation declares its `Input` (inherit `OpenIMISMutation.Input`), its `rights`, the
+    `service` it calls, as `service(user, data)`, and the `log_link` (a `LogLink`) through which the
+    object(s) the service returns are linked to the mutation log. A mutation whose work is more than one
+    service call overrides `perform(user, data, log)` instead; services never see the log."""
 
     internal_id = graphene.String()
     rights: tuple | str = ()
+    service = None
+    log_link: LogLink | None = None
 
     class Input:
         client_mutation_label = graphene.String()
@@ -57,7 +76,11 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
 
     @classmethod
     def perform(cls, user, data: dict, log: MutationLog) -> None:
-        raise NotImplementedError
+        if cls.service is None:
+            raise NotImplementedError(f"{cls.__name__}: declare `service` or override `perform`")
+        written = cls.service(user, data)
+        if cls.log_link is not None:
+            cls.log_link.write(written, log)
 
     @classmethod
     def mutate_and_get_payload(cls, root, info, **data):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.graphql.mutations import OpenIMISMutation
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.location import rights as location_rights
 from openimis.location import services
 from openimis.location.gql.types import HealthFacilityCodeInputType, LocationCodeInputType
 from openimis.location.models import HealthFacilityMutation, LocationMutation
+
+LOCATION_LINK = LogLink(LocationMutation, "location")
 
 
 class LocationInputFields:
@@ -25,31 +27,27 @@ class LocationInputFields:
 
 
 class CreateLocationMutation(OpenIMISMutation):
+    service = services.create_location
+    log_link = LOCATION_LINK
     # regions and districts need 121906, municipalities and villages 121902 (checked by the service)
     rights = (location_rights.LOCATION_ADD, location_rights.REGION_DISTRICT_EDIT)
 
     class Input(OpenIMISMutation.Input, LocationInputFields):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        location = services.create_location(user, data)
-        LocationMutation.objects.create(location=location, mutation=log)
-
 
 class UpdateLocationMutation(OpenIMISMutation):
+    service = services.update_location
+    log_link = LOCATION_LINK
     rights = (location_rights.LOCATION_EDIT, location_rights.REGION_DISTRICT_EDIT)
 
     class Input(OpenIMISMutation.Input, LocationInputFields):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        location = services.update_location(user, data)
-        LocationMutation.objects.create(location=location, mutation=log)
-
 
 class DeleteLocationMutation(OpenIMISMutation):
+    service = services.delete_location
+    log_link = LOCATION_LINK
     rights = (location_rights.LOCATION_DELETE,)
 
     class Input(OpenIMISMutation.Input):
@@ -57,23 +55,15 @@ class DeleteLocationMutation(OpenIMISMutation):
         code = graphene.String()
         new_parent_uuid = graphene.String()
 
-    @classmethod
-    def perform(cls, user, data, log):
-        location = services.delete_location(user, data)
-        LocationMutation.objects.create(location=location, mutation=log)
-
 
 class MoveLocationMutation(OpenIMISMutation):
+    service = services.move_location
+    log_link = LOCATION_LINK
     rights = (location_rights.LOCATION_MOVE,)
 
     class Input(OpenIMISMutation.Input):
         uuid = graphene.String()
         new_parent_uuid = graphene.String()
-
-    @classmethod
-    def perform(cls, user, data, log):
-        location = services.move_location(user, data)
-        LocationMutation.objects.create(location=location, mutation=log)
 
 
 class HealthFacilityCatchmentInputType(graphene.InputObjectType):
