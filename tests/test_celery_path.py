@@ -50,7 +50,8 @@ def skip_reason() -> str | None:
     return None
 
 
-pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
+pytestmark = [pytest.mark.slow,  # starts a broker client and workers
+              pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")]
 
 
 @contextlib.contextmanager

@@ -64,6 +64,7 @@ def openimis_script() -> Path:
     return script
 
 
+@pytest.mark.slow
 def test_console_script_runs_manage_check(tmp_path):
     env = {**os.environ, "OPENIMIS_DATA_DIR": str(tmp_path), "MODE": "DEV"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -73,6 +74,7 @@ def test_console_script_runs_manage_check(tmp_path):
     assert "ERROR" not in completed.stderr and "Traceback" not in completed.stderr
 
 
+@pytest.mark.slow
 def test_console_script_reports_an_unknown_command(tmp_path):
     env = {**os.environ, "OPENIMIS_DATA_DIR": str(tmp_path)}
     completed = subprocess.run([str(openimis_script()), "no-such-command"], env=env, capture_output=True,

@@ -192,6 +192,7 @@ def test_importer_converts_filters_and_names_bad_input(db, tmp_path):
 
 # --- a real `openimis serve` with DEMO_DATASET=true ----------------------------------------------
 
+@pytest.mark.slow
 def test_serve_starts_with_the_demo_dataset(tmp_path):
     from tests.live_server import (
         ADMIN,

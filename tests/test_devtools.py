@@ -27,6 +27,8 @@ from tests.live_server import (
     wait_until_answers,
 )
 
+pytestmark = pytest.mark.slow  # starts processes or installs packages
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 

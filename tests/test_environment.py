@@ -198,6 +198,7 @@ def assert_one_line_naming(result: subprocess.CompletedProcess, word: str) -> No
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_start_up_errors_are_one_line(tmp_path):
     assert_one_line_naming(run_openimis(tmp_path, MODE="PROD"), "SECRET_KEY")
     assert_one_line_naming(run_openimis(tmp_path, DB_PORT="abc"), "DB_PORT")

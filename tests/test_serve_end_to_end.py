@@ -21,6 +21,8 @@ from tests.live_server import (
     wait_until_answers,
 )
 
+pytestmark = pytest.mark.slow  # starts processes or installs packages
+
 DATABASE = f"openimis_e2e_test_{os.getpid()}"
 USERNAMES = "{ users(first: 100) { totalCount edges { node { username } } } }"
 

@@ -89,6 +89,7 @@ def test_a_filter_on_a_shared_filterset_still_filters(admin_gql):
     assert nobody["data"]["users"]["totalCount"] == 0, nobody
 
 
+@pytest.mark.slow
 def test_off_postgresql_graphene_and_rest_framework_do_without_psycopg_and_jwt_waits(tmp_path):
     output = run_python(
         "import sys, django; django.setup()\n"
@@ -140,6 +141,7 @@ def _database(path: Path) -> tuple[list, dict]:
     return objects, rows
 
 
+@pytest.mark.slow
 def test_a_database_made_from_the_recording_is_the_one_migrate_makes(tmp_path):
     migrated, recorded = tmp_path / "migrated", tmp_path / "recorded"
     migrated.mkdir()

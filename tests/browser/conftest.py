@@ -41,10 +41,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    """Every test here drives Chromium, so it is slow too: `-m "not slow"` leaves them out."""
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -204,3 +206,4 @@ def french_page(browser, base_url, request):
 @pytest.fixture
 def short_session_page(browser, short_session_url, request):
     yield from _new_page(browser, short_session_url, request)
+

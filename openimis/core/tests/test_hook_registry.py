@@ -74,6 +74,7 @@ def test_every_registered_handler_of_the_modules_is_declared():
         (hook.name, where) for hook, where in registered}
 
 
+@pytest.mark.slow
 def test_a_module_registering_a_wrong_handler_stops_start_up(tmp_path):
     package = tmp_path / "oi_test_hooked"
     package.mkdir()
