@@ -28,7 +28,7 @@ def ded_rems_of(row) -> QuerySet | list:
     rows = prefetched(row, DED_REMS_ATTRIBUTE)
     if rows is not None:
         return rows
-    return row.claim_ded_rems.filter(validity_to__isnull=True).order_by("id")
+    return row.claim_ded_rems.current().order_by("id")
 
 
 def consumption(policy_ids: list[int]) -> dict:

@@ -101,7 +101,10 @@ class UserManager(BaseUserManager):
     `User.all_objects` sees deleted ones too."""
 
     def get_queryset(self):
-        return VersionedQuerySet(self.model, using=self._db).filter(validity_to__isnull=True)
+        return VersionedQuerySet(self.model, using=self._db).current()
+
+    def current(self):
+        return self.get_queryset()
 
     def get_by_natural_key(self, username):
         return self.get(username=username, validity_to__isnull=True)

@@ -50,7 +50,7 @@ def is_imis_admin(user: User) -> bool:
 
 
 def current_users() -> QuerySet:
-    return User.objects.filter(validity_to__isnull=True)
+    return User.objects.current()
 
 
 def find_login_user(username: str) -> User | None:
@@ -59,7 +59,7 @@ def find_login_user(username: str) -> User | None:
 
 def users(show_history: bool = False) -> QuerySet:
     queryset = User.all_objects.all()
-    return queryset if show_history else queryset.filter(validity_to__isnull=True)
+    return queryset if show_history else queryset.current()
 
 
 def interactive_users(show_history: bool = False) -> QuerySet:

@@ -56,7 +56,7 @@ def _model(label: str):
 
 
 def _current(label: str):
-    return _model(label).objects.filter(validity_to__isnull=True)
+    return _model(label).objects.current()
 
 
 def _keys(label: str) -> list:

@@ -128,7 +128,7 @@ def current_dependents(model, ids, skip=()) -> list[str]:
             continue
         queryset = related._base_manager.filter(**{f"{relation.field.name}__in": ids})
         field_names = {field.name for field in related._meta.get_fields()}
-        if "validity_to" in field_names:
+        if "validity_to" in field_names:  # a plain manager: any model with history
             queryset = queryset.filter(validity_to__isnull=True)
         if "is_deleted" in field_names:
             queryset = queryset.filter(is_deleted=False)

@@ -30,7 +30,7 @@ def _in_pricelist(kind: str, queryset: QuerySet, pricelist_uuid) -> QuerySet:
 def _valid_on(queryset: QuerySet, date: datetime.date | None) -> QuerySet:
     """Current rows, or the versions valid on `date` (the state a claim of that date refers to)."""
     if date is None:
-        return queryset.filter(validity_to__isnull=True)
+        return queryset.current()
     end_of_day = timezone.make_aware(datetime.datetime.combine(date, datetime.time.max))
     start_of_day = timezone.make_aware(datetime.datetime.combine(date, datetime.time.min))
     return queryset.filter(validity_from__lte=end_of_day).filter(

@@ -51,7 +51,7 @@ def lines_of(product: Product, model) -> QuerySet:
     """The items (or services, distributions) of a product: the current ones of a current product, all
     of a history row (they were moved there when the product changed)."""
     queryset = model.objects.filter(product=product)
-    return queryset.filter(validity_to__isnull=True) if product.is_current else queryset
+    return queryset.current() if product.is_current else queryset
 
 
 def product_items(product: Product) -> QuerySet:

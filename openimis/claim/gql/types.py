@@ -37,7 +37,7 @@ class ClaimAdminGQLType(OpenIMISNodeType):
         }
 
     def resolve_user_set(self, info, **kwargs):
-        return self.user_set.filter(validity_to__isnull=True)
+        return self.user_set.current()
 
 
 # what a claim consumed of a policy; `claim` waits for the claim type (the row keeps the claim's id)

@@ -112,13 +112,13 @@ class RoleGQLType(OpenIMISNodeType):
 
     def resolve_rights(self, info, **kwargs):
         rows = prefetched(self, CURRENT_RIGHTS, kwargs)
-        return rows if rows is not None else self.rights.filter(validity_to__isnull=True)
+        return rows if rows is not None else self.rights.current()
 
     def resolve_system_role_id(self, info):
         return self.is_system or None
 
     def resolve_user_roles(self, info):
-        return self.user_roles.filter(validity_to__isnull=True)
+        return self.user_roles.current()
 
 
 class UserRoleGQLType(DjangoObjectType):
@@ -166,12 +166,12 @@ class InteractiveUserGQLType(OpenIMISNodeType):
     def resolve_user_roles(self, info):
         if is_prefetched(self, "user_roles"):
             return [user_role for user_role in self.user_roles.all() if user_role.validity_to is None]
-        return self.user_roles.filter(validity_to__isnull=True)
+        return self.user_roles.current()
 
     def resolve_userdistrict_set(self, info):
         if is_prefetched(self, "userdistrict_set"):
             return [district for district in self.userdistrict_set.all() if district.validity_to is None]
-        return self.userdistrict_set.filter(validity_to__isnull=True)
+        return self.userdistrict_set.current()
 
 
 class OfficerGQLType(OpenIMISNodeType):
@@ -194,7 +194,7 @@ class OfficerGQLType(OpenIMISNodeType):
         }
 
     def resolve_officer_villages(self, info):
-        return self.officer_villages.filter(validity_to__isnull=True)
+        return self.officer_villages.current()
 
 
 class UserMutationGQLType(DjangoObjectType):

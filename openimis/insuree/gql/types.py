@@ -117,7 +117,7 @@ class FamilyFilter(django_filters.FilterSet):
 
 def _current(related_manager):
     """The current rows of a relation (the history rows point to the same code or location)."""
-    return related_manager.filter(validity_to__isnull=True)
+    return related_manager.current()
 
 
 # --- code lists ---------------------------------------------------------------------------------
@@ -316,7 +316,7 @@ class InsureeGQLType(OpenIMISNodeType):
         return self.age()
 
     def resolve_head_of(self, info, **kwargs):
-        return self.head_of.filter(validity_to__isnull=True)
+        return self.head_of.current()
 
 
 class FamilyGQLType(OpenIMISNodeType):

@@ -108,19 +108,19 @@ class LocationGQLType(OpenIMISNodeType):
         return in_scope(super().find_node(info, id), location_scope(info.context.user))
 
     def resolve_children(self, info, **kwargs):
-        return self.children.filter(validity_to__isnull=True)
+        return self.children.current()
 
     def resolve_healthfacility_set(self, info, **kwargs):
-        return self.healthfacility_set.filter(validity_to__isnull=True)
+        return self.healthfacility_set.current()
 
     def resolve_catchments(self, info):
-        return self.catchments.filter(validity_to__isnull=True)
+        return self.catchments.current()
 
     def resolve_servicespricelist_set(self, info, **kwargs):
-        return self.servicespricelist_set.filter(validity_to__isnull=True)
+        return self.servicespricelist_set.current()
 
     def resolve_product_set(self, info, **kwargs):
-        return self.product_set.filter(validity_to__isnull=True)  # product (a module requiring this one)
+        return self.product_set.current()  # product (a module requiring this one)
 
 
 class UserDistrictType(DjangoObjectType):
@@ -174,7 +174,7 @@ class HealthFacilityLegalFormGQLType(DjangoObjectType):
         fields = ("code", "legal_form", "sort_order", "alt_language", "health_facilities")
 
     def resolve_health_facilities(self, info, **kwargs):
-        return self.health_facilities.filter(validity_to__isnull=True)
+        return self.health_facilities.current()
 
 
 class HealthFacilitySubLevelGQLType(DjangoObjectType):
@@ -183,7 +183,7 @@ class HealthFacilitySubLevelGQLType(DjangoObjectType):
         fields = ("code", "health_facility_sub_level", "sort_order", "alt_language", "health_facilities")
 
     def resolve_health_facilities(self, info, **kwargs):
-        return self.health_facilities.filter(validity_to__isnull=True)
+        return self.health_facilities.current()
 
 
 class HealthFacilityFilter(django_filters.FilterSet):
@@ -222,7 +222,7 @@ class HealthFacilityGQLType(OpenIMISNodeType):
         return rows if rows is not None else current_catchments().filter(health_facility=self)
 
     def resolve_claimadmin_set(self, info, **kwargs):
-        return self.claimadmin_set.filter(validity_to__isnull=True)
+        return self.claimadmin_set.current()
 
 
 class HealthFacilityCatchmentGQLType(DjangoObjectType):
@@ -235,7 +235,7 @@ class HealthFacilityCatchmentGQLType(DjangoObjectType):
 
 
 def current_catchments():
-    return HealthFacilityCatchment.objects.filter(validity_to__isnull=True).order_by("location__code")
+    return HealthFacilityCatchment.objects.current().order_by("location__code")
 
 
 keep_rows(Location)  # the tree changes rarely and nearly every list shows a village with its parents

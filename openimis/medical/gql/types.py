@@ -99,7 +99,7 @@ def pricelist_details_of(instance, kwargs: dict, list_field: str):
             return prefetched
         pk = _pk_of(wanted)
         return [detail for detail in prefetched if getattr(detail, f"{list_field}_id") == pk]
-    return instance.pricelist_details.filter(validity_to__isnull=True)
+    return instance.pricelist_details.current()
 
 
 class ItemGQLType(OpenIMISNodeType):
@@ -184,7 +184,7 @@ def _declare_relations() -> None:
             detail_model = model._meta.get_field("pricelist_details").related_model
             declare_relation(graphene_type, "pricelistDetails", RelatedRows(
                 "pricelist_details", PRICELIST_DETAILS_ATTRIBUTE,
-                lambda detail_model=detail_model: detail_model.objects.filter(validity_to__isnull=True),
+                lambda detail_model=detail_model: detail_model.objects.current(),
                 arguments=frozenset({list_field})))
     declare_relation(ServiceGQLType, "serviceserviceSet",
                      RelatedRows("serviceservice_set", None, ServiceService.objects.all))

@@ -60,10 +60,10 @@ class ServicesPricelistGQLType(OpenIMISNodeType):
         filter_fields = PRICELIST_FILTER_FIELDS
 
     def resolve_health_facilities(self, info, **kwargs):
-        return self.health_facilities.filter(validity_to__isnull=True)
+        return self.health_facilities.current()
 
     def resolve_details(self, info, **kwargs):
-        return self.details.filter(validity_to__isnull=True)
+        return self.details.current()
 
 
 class ItemsPricelistGQLType(OpenIMISNodeType):
@@ -77,10 +77,10 @@ class ItemsPricelistGQLType(OpenIMISNodeType):
         filter_fields = PRICELIST_FILTER_FIELDS
 
     def resolve_health_facilities(self, info, **kwargs):
-        return self.health_facilities.filter(validity_to__isnull=True)
+        return self.health_facilities.current()
 
     def resolve_details(self, info, **kwargs):
-        return self.details.filter(validity_to__isnull=True)
+        return self.details.current()
 
 
 class PriceCompactGQLType(graphene.ObjectType):

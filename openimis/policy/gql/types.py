@@ -102,7 +102,7 @@ class PolicyGQLType(OpenIMISNodeType):
         return selectors.covered_members(self)
 
     def resolve_policy_renewals(self, info, **kwargs):
-        return self.policy_renewals.filter(validity_to__isnull=True)
+        return self.policy_renewals.current()
 
     def resolve_sum_premiums(self, info):
         total = premium_total(self)
