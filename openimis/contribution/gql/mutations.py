@@ -7,7 +7,7 @@ import graphene
 from openimis.contribution import rights as contribution_rights
 from openimis.contribution import services
 from openimis.contribution.models import PremiumMutation
-from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
 
 
 class PremiumInputFields:
@@ -24,30 +24,25 @@ class PremiumInputFields:
     action = graphene.String()
 
 
-def _link(premium, log) -> None:
-    PremiumMutation.objects.create(premium=premium, mutation=log)
+PREMIUM_LINK = LogLink(PremiumMutation, "premium")
 
 
 class CreatePremiumMutation(OpenIMISMutation):
+    service = services.create_premium
+    log_link = PREMIUM_LINK
     rights = (contribution_rights.PREMIUM_ADD,)
 
     class Input(PremiumInputFields, OpenIMISMutation.Input):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.create_premium(user, data), log)
-
 
 class UpdatePremiumMutation(OpenIMISMutation):
+    service = services.update_premium
+    log_link = PREMIUM_LINK
     rights = (contribution_rights.PREMIUM_EDIT,)
 
     class Input(PremiumInputFields, OpenIMISMutation.Input):
         pass
-
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.update_premium(user, data), log)
 
 
 class DeletePremiumsMutation(OpenIMISMutation):
@@ -58,7 +53,10 @@ class DeletePremiumsMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: _link(services.delete_premium(user, uuid), log))
+        run_for_each(
+            data.get("uuids"),
+            lambda uuid: PREMIUM_LINK.write(services.delete_premium(user, uuid), log),
+        )
 
 
 class Mutation(graphene.ObjectType):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
 from openimis.insuree import family_services, services
 from openimis.insuree import rights as insuree_rights
 from openimis.insuree.models import FamilyMutation, InsureeMutation
@@ -75,12 +75,8 @@ class FamilyInputFields:
     head_insuree = graphene.Field(FamilyHeadInsureeInputType)
 
 
-def _link_family(family, log) -> None:
-    FamilyMutation.objects.create(family=family, mutation=log)
-
-
-def _link_insuree(insuree, log) -> None:
-    InsureeMutation.objects.create(insuree=insuree, mutation=log)
+FAMILY_LINK = LogLink(FamilyMutation, "family")
+INSUREE_LINK = LogLink(InsureeMutation, "insuree")
 
 
 class CreateFamilyMutation(OpenIMISMutation):
@@ -92,19 +88,17 @@ class CreateFamilyMutation(OpenIMISMutation):
     @classmethod
     def perform(cls, user, data, log):
         family = family_services.create_family(user, data)
-        _link_family(family, log)
-        _link_insuree(family.head_insuree, log)
+        FAMILY_LINK.write(family, log)
+        INSUREE_LINK.write(family.head_insuree, log)
 
 
 class UpdateFamilyMutation(OpenIMISMutation):
+    service = family_services.update_family
+    log_link = FAMILY_LINK
     rights = (insuree_rights.FAMILY_EDIT,)
 
     class Input(FamilyInputFields, OpenIMISMutation.Input):
         pass
-
-    @classmethod
-    def perform(cls, user, data, log):
-        _link_family(family_services.update_family(user, data), log)
 
 
 class DeleteFamiliesMutation(OpenIMISMutation):
@@ -119,30 +113,26 @@ class DeleteFamiliesMutation(OpenIMISMutation):
         delete_members = bool(data.get("delete_members"))
         run_for_each(
             data.get("uuids"),
-            lambda uuid: _link_family(family_services.delete_family(user, uuid, delete_members), log),
+            lambda uuid: FAMILY_LINK.write(family_services.delete_family(user, uuid, delete_members), log),
         )
 
 
 class CreateInsureeMutation(OpenIMISMutation):
+    service = services.create_insuree
+    log_link = INSUREE_LINK
     rights = (insuree_rights.INSUREE_ADD,)
 
     class Input(InsureeInputFields, OpenIMISMutation.Input):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        _link_insuree(services.create_insuree(user, data), log)
-
 
 class UpdateInsureeMutation(OpenIMISMutation):
+    service = services.update_insuree
+    log_link = INSUREE_LINK
     rights = (insuree_rights.INSUREE_EDIT,)
 
     class Input(InsureeInputFields, OpenIMISMutation.Input):
         pass
-
-    @classmethod
-    def perform(cls, user, data, log):
-        _link_insuree(services.update_insuree(user, data), log)
 
 
 class DeleteInsureesMutation(OpenIMISMutation):
@@ -158,7 +148,7 @@ class DeleteInsureesMutation(OpenIMISMutation):
     def perform(cls, user, data, log):
         run_for_each(
             data.get("uuids"),
-            lambda uuid: _link_insuree(services.delete_insuree(user, uuid, data.get("uuid")), log),
+            lambda uuid: INSUREE_LINK.write(services.delete_insuree(user, uuid, data.get("uuid")), log),
         )
 
 
@@ -174,10 +164,10 @@ class RemoveInsureesMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        cancel = bool(data.get("cancel_policies"))
+        family_uuid, cancel = data.get("uuid"), bool(data.get("cancel_policies"))
         run_for_each(
             data.get("uuids"),
-            lambda uuid: _link_insuree(services.remove_insuree(user, uuid, data.get("uuid"), cancel), log),
+            lambda uuid: INSUREE_LINK.write(services.remove_insuree(user, uuid, family_uuid, cancel), log),
         )
 
 
@@ -190,7 +180,8 @@ class SetFamilyHeadMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        _link_family(family_services.set_family_head(user, data.get("uuid"), data.get("insuree_uuid")), log)
+        family = family_services.set_family_head(user, data.get("uuid"), data.get("insuree_uuid"))
+        FAMILY_LINK.write(family, log)
 
 
 class ChangeInsureeFamilyMutation(OpenIMISMutation):
@@ -205,12 +196,10 @@ class ChangeInsureeFamilyMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        _link_insuree(
-            family_services.change_insuree_family(
-                user, data.get("family_uuid"), data.get("insuree_uuid"), bool(data.get("cancel_policies"))
-            ),
-            log,
+        insuree = family_services.change_insuree_family(
+            user, data.get("family_uuid"), data.get("insuree_uuid"), bool(data.get("cancel_policies"))
         )
+        INSUREE_LINK.write(insuree, log)
 
 
 class Mutation(graphene.ObjectType):

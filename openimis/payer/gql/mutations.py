@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphene
 from graphql_relay import from_global_id
 
-from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
 from openimis.payer import rights as payer_rights
 from openimis.payer import services
 from openimis.payer.models import PayerMutation
@@ -21,30 +21,25 @@ class PayerInputFields:
     type = graphene.String(required=True)
 
 
-def _link(payer, log) -> None:
-    PayerMutation.objects.create(payer=payer, mutation=log)
+PAYER_LINK = LogLink(PayerMutation, "payer")
 
 
 class CreatePayerMutation(OpenIMISMutation):
+    service = services.create_payer
+    log_link = PAYER_LINK
     rights = (payer_rights.PAYER_ADD,)
 
     class Input(PayerInputFields, OpenIMISMutation.Input):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.create_payer(user, data), log)
-
 
 class UpdatePayerMutation(OpenIMISMutation):
+    service = services.update_payer
+    log_link = PAYER_LINK
     rights = (payer_rights.PAYER_EDIT,)
 
     class Input(PayerInputFields, OpenIMISMutation.Input):
         uuid = graphene.UUID(required=True)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.update_payer(user, data), log)
 
 
 class DeletePayerMutation(OpenIMISMutation):
@@ -55,7 +50,7 @@ class DeletePayerMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: _link(services.delete_payer(user, uuid), log))
+        run_for_each(data.get("uuids"), lambda uuid: PAYER_LINK.write(services.delete_payer(user, uuid), log))
 
 
 def _pk(value) -> str | None:

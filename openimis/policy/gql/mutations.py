@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
 from openimis.policy import rights as policy_rights
 from openimis.policy import services
 from openimis.policy.models import PolicyMutation
@@ -26,41 +26,34 @@ class PolicyInputFields:
     contribution_plan_id = graphene.UUID()
 
 
-def _link(policy, log) -> None:
-    PolicyMutation.objects.create(policy=policy, mutation=log)
+POLICY_LINK = LogLink(PolicyMutation, "policy")
 
 
 class CreatePolicyMutation(OpenIMISMutation):
+    service = services.create_policy
+    log_link = POLICY_LINK
     rights = (policy_rights.POLICY_ADD,)
 
     class Input(PolicyInputFields, OpenIMISMutation.Input):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.create_policy(user, data), log)
-
 
 class RenewPolicyMutation(OpenIMISMutation):
+    service = services.renew_policy
+    log_link = POLICY_LINK
     rights = (policy_rights.POLICY_RENEW,)
 
     class Input(PolicyInputFields, OpenIMISMutation.Input):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.renew_policy(user, data), log)
-
 
 class UpdatePolicyMutation(OpenIMISMutation):
+    service = services.update_policy
+    log_link = POLICY_LINK
     rights = (policy_rights.POLICY_EDIT,)
 
     class Input(PolicyInputFields, OpenIMISMutation.Input):
         pass
-
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.update_policy(user, data), log)
 
 
 class SuspendPoliciesMutation(OpenIMISMutation):
@@ -71,7 +64,10 @@ class SuspendPoliciesMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: _link(services.suspend_policy(user, uuid), log))
+        run_for_each(
+            data.get("uuids"),
+            lambda uuid: POLICY_LINK.write(services.suspend_policy(user, uuid), log),
+        )
 
 
 class DeletePoliciesMutation(OpenIMISMutation):
@@ -82,7 +78,10 @@ class DeletePoliciesMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: _link(services.delete_policy(user, uuid), log))
+        run_for_each(
+            data.get("uuids"),
+            lambda uuid: POLICY_LINK.write(services.delete_policy(user, uuid), log),
+        )
 
 
 class Mutation(graphene.ObjectType):
