@@ -29,10 +29,8 @@ from openimis.medical.models import (
     SERVICE_LEVELS,
     SERVICE_TYPES,
     Item,
-    ItemMutation,
     Service,
     ServiceItem,
-    ServiceMutation,
     ServicePackageType,
     ServiceService,
 )
@@ -199,46 +197,55 @@ def _current_record(model, data: dict, not_found: str):
     return record
 
 
+def _new_record(model, fields: dict, actor, data: dict, uuid_taken: str):
+    """A new row of `fields`, saved under the input's `uuid` when it gives one (refused if taken)."""
+    record = model(**fields, audit_user_id=audit_id(actor))
+    if data.get("uuid"):
+        if model.objects.filter(uuid=str(data["uuid"])).exists():
+            raise ValidationFailed(uuid_taken, str(data["uuid"]))
+        record.uuid = str(data["uuid"])
+    record.save()
+    return record
+
+
+def _save_fields(record, fields: dict, actor) -> None:
+    """Write the new `fields` on the current row (its history row is already saved)."""
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.audit_user_id = audit_id(actor)
+    record.save()
+
+
+def _delete_current(model, actor, uuid: str, deleting_hook: str, not_found: str):
+    """Soft-delete the current row of `uuid`, unless a module refuses it through `deleting_hook`."""
+    record = model.objects.current().select_for_update().filter(uuid=str(uuid)).first()
+    if record is None:
+        raise NotFound(not_found, str(uuid))
+    hook_registry.call(deleting_hook, actor, record)
+    record.delete_history(audit_user_id=audit_id(actor))
+    return record
+
+
 @transaction.atomic
-def create_item(actor, data: dict, mutation_log=None) -> Item:
+def create_item(actor, data: dict) -> Item:
     fields = item_fields(data)
     _check_item_code(fields["code"])
-    item = Item(**fields, audit_user_id=audit_id(actor))
-    if data.get("uuid"):
-        if Item.objects.filter(uuid=str(data["uuid"])).exists():
-            raise ValidationFailed(_("An item with this uuid already exists"), str(data["uuid"]))
-        item.uuid = str(data["uuid"])
-    item.save()
-    if mutation_log is not None:
-        ItemMutation.objects.create(item=item, mutation=mutation_log)
-    return item
+    return _new_record(Item, fields, actor, data, _("An item with this uuid already exists"))
 
 
 @transaction.atomic
-def update_item(actor, data: dict, mutation_log=None) -> Item:
+def update_item(actor, data: dict) -> Item:
     item = _current_record(Item, data, _("Item not found"))
     fields = item_fields(data)
     _check_item_code(fields["code"], exclude_uuid=item.uuid)
     item.save_history()
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.audit_user_id = audit_id(actor)
-    item.save()
-    if mutation_log is not None:
-        ItemMutation.objects.create(item=item, mutation=mutation_log)
+    _save_fields(item, fields, actor)
     return item
 
 
 @transaction.atomic
-def delete_item(actor, uuid: str, mutation_log=None) -> Item:
-    item = Item.objects.current().select_for_update().filter(uuid=str(uuid)).first()
-    if item is None:
-        raise NotFound(_("Item not found"), str(uuid))
-    hook_registry.call(ITEM_DELETING, actor, item)
-    item.delete_history(audit_user_id=audit_id(actor))
-    if mutation_log is not None:
-        ItemMutation.objects.create(item=item, mutation=mutation_log)
-    return item
+def delete_item(actor, uuid: str) -> Item:
+    return _delete_current(Item, actor, uuid, ITEM_DELETING, _("Item not found"))
 
 
 # --- services ------------------------------------------------------------------------------
@@ -283,24 +290,17 @@ def _save_package(service: Service, items: list, services: list) -> None:
 
 
 @transaction.atomic
-def create_service(actor, data: dict, mutation_log=None) -> Service:
+def create_service(actor, data: dict) -> Service:
     fields = service_fields(data)
     _check_service_code(fields["code"])
     items, services = _package_lines(data, fields["packagetype"], None)
-    service = Service(**fields, audit_user_id=audit_id(actor))
-    if data.get("uuid"):
-        if Service.objects.filter(uuid=str(data["uuid"])).exists():
-            raise ValidationFailed(_("A service with this uuid already exists"), str(data["uuid"]))
-        service.uuid = str(data["uuid"])
-    service.save()
+    service = _new_record(Service, fields, actor, data, _("A service with this uuid already exists"))
     _save_package(service, items, services)
-    if mutation_log is not None:
-        ServiceMutation.objects.create(service=service, mutation=mutation_log)
     return service
 
 
 @transaction.atomic
-def update_service(actor, data: dict, mutation_log=None) -> Service:
+def update_service(actor, data: dict) -> Service:
     service = _current_record(Service, data, _("Service not found"))
     fields = service_fields(data)
     _check_service_code(fields["code"], exclude_uuid=service.uuid)
@@ -309,23 +309,11 @@ def update_service(actor, data: dict, mutation_log=None) -> Service:
     # the history row keeps the composition it had; the current row gets the new one
     ServiceItem.objects.filter(parent=service).update(parent=history)
     ServiceService.objects.filter(parent=service).update(parent=history)
-    for name, value in fields.items():
-        setattr(service, name, value)
-    service.audit_user_id = audit_id(actor)
-    service.save()
+    _save_fields(service, fields, actor)
     _save_package(service, items, services)
-    if mutation_log is not None:
-        ServiceMutation.objects.create(service=service, mutation=mutation_log)
     return service
 
 
 @transaction.atomic
-def delete_service(actor, uuid: str, mutation_log=None) -> Service:
-    service = Service.objects.current().select_for_update().filter(uuid=str(uuid)).first()
-    if service is None:
-        raise NotFound(_("Service not found"), str(uuid))
-    hook_registry.call(SERVICE_DELETING, actor, service)
-    service.delete_history(audit_user_id=audit_id(actor))
-    if mutation_log is not None:
-        ServiceMutation.objects.create(service=service, mutation=mutation_log)
-    return service
+def delete_service(actor, uuid: str) -> Service:
+    return _delete_current(Service, actor, uuid, SERVICE_DELETING, _("Service not found"))

@@ -10,8 +10,10 @@ from openimis.core.errors import ServiceError
 from openimis.core.gql.auth import AuthMutations
 from openimis.core.gql.types import UserTypes
 from openimis.core.models import UserMutation
-from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
 from openimis.graphql.rights import AUTHENTICATED, PUBLIC
+
+USER_LINK = LogLink(UserMutation, "core_user")
 
 
 class UserInputFields:
@@ -38,27 +40,21 @@ class UserInputFields:
 
 
 class CreateUserMutation(OpenIMISMutation):
+    service = services.create_user
+    log_link = USER_LINK
     rights = (core_rights.USER_ADD,)
 
     class Input(UserInputFields, OpenIMISMutation.Input):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        created = services.create_user(user, data)
-        UserMutation.objects.create(core_user=created, mutation=log)
-
 
 class UpdateUserMutation(OpenIMISMutation):
+    service = services.update_user
+    log_link = USER_LINK
     rights = (core_rights.USER_EDIT,)
 
     class Input(UserInputFields, OpenIMISMutation.Input):
         pass
-
-    @classmethod
-    def perform(cls, user, data, log):
-        updated = services.update_user(user, data)
-        UserMutation.objects.create(core_user=updated, mutation=log)
 
 
 class DeleteUserMutation(OpenIMISMutation):
@@ -84,25 +80,19 @@ class RoleInputFields:
 
 
 class CreateRoleMutation(OpenIMISMutation):
+    service = services.create_role
     rights = (core_rights.ROLE_ADD,)
 
     class Input(RoleInputFields, OpenIMISMutation.Input):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        services.create_role(user, data)
-
 
 class UpdateRoleMutation(OpenIMISMutation):
+    service = services.update_role
     rights = (core_rights.ROLE_EDIT,)
 
     class Input(RoleInputFields, OpenIMISMutation.Input):
         pass
-
-    @classmethod
-    def perform(cls, user, data, log):
-        services.update_role(user, data)
 
 
 class DeleteRoleMutation(OpenIMISMutation):
@@ -117,6 +107,7 @@ class DeleteRoleMutation(OpenIMISMutation):
 
 
 class DuplicateRoleMutation(OpenIMISMutation):
+    service = services.duplicate_role
     rights = (core_rights.ROLE_DUPLICATE,)
 
     class Input(OpenIMISMutation.Input):
@@ -126,10 +117,6 @@ class DuplicateRoleMutation(OpenIMISMutation):
         is_system = graphene.Boolean(required=True)
         is_blocked = graphene.Boolean(required=True)
         rights_id = graphene.List(graphene.Int)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        services.duplicate_role(user, data)
 
 
 class ChangeUserLanguageMutation(OpenIMISMutation):

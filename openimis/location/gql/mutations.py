@@ -11,6 +11,7 @@ from openimis.location.gql.types import HealthFacilityCodeInputType, LocationCod
 from openimis.location.models import HealthFacilityMutation, LocationMutation
 
 LOCATION_LINK = LogLink(LocationMutation, "location")
+HEALTH_FACILITY_LINK = LogLink(HealthFacilityMutation, "health_facility")
 
 
 class LocationInputFields:
@@ -97,40 +98,31 @@ class HealthFacilityInputFields:
 
 
 class CreateHealthFacilityMutation(OpenIMISMutation):
+    service = services.create_health_facility
+    log_link = HEALTH_FACILITY_LINK
     rights = (location_rights.HEALTH_FACILITY_ADD,)
 
     class Input(OpenIMISMutation.Input, HealthFacilityInputFields):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        facility = services.create_health_facility(user, data)
-        HealthFacilityMutation.objects.create(health_facility=facility, mutation=log)
-
 
 class UpdateHealthFacilityMutation(OpenIMISMutation):
+    service = services.update_health_facility
+    log_link = HEALTH_FACILITY_LINK
     rights = (location_rights.HEALTH_FACILITY_EDIT,)
 
     class Input(OpenIMISMutation.Input, HealthFacilityInputFields):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        facility = services.update_health_facility(user, data)
-        HealthFacilityMutation.objects.create(health_facility=facility, mutation=log)
-
 
 class DeleteHealthFacilityMutation(OpenIMISMutation):
+    service = services.delete_health_facility
+    log_link = HEALTH_FACILITY_LINK
     rights = (location_rights.HEALTH_FACILITY_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuid = graphene.String()
         code = graphene.String()
-
-    @classmethod
-    def perform(cls, user, data, log):
-        facility = services.delete_health_facility(user, data)
-        HealthFacilityMutation.objects.create(health_facility=facility, mutation=log)
 
 
 class Mutation(graphene.ObjectType):

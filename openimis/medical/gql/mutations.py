@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
 from openimis.graphql.scalars import TinyInt
 from openimis.medical import rights as medical_rights
 from openimis.medical import services
 from openimis.medical.gql.types import PatientCategoriesEnum, ServiceCodeInputType
+from openimis.medical.models import ItemMutation, ServiceMutation
+
+ITEM_LINK = LogLink(ItemMutation, "item")
+SERVICE_LINK = LogLink(ServiceMutation, "service")
 
 
 class ServiceItemInputType(graphene.InputObjectType):
@@ -56,25 +60,21 @@ class ServiceInputFields(MedicalInputFields):
 
 
 class CreateItemMutation(OpenIMISMutation):
+    service = services.create_item
+    log_link = ITEM_LINK
     rights = (medical_rights.ITEM_ADD,)
 
     class Input(OpenIMISMutation.Input, ItemInputFields):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        services.create_item(user, data, log)
-
 
 class UpdateItemMutation(OpenIMISMutation):
+    service = services.update_item
+    log_link = ITEM_LINK
     rights = (medical_rights.ITEM_EDIT,)
 
     class Input(OpenIMISMutation.Input, ItemInputFields):
         pass
-
-    @classmethod
-    def perform(cls, user, data, log):
-        services.update_item(user, data, log)
 
 
 class DeleteItemMutation(OpenIMISMutation):
@@ -85,29 +85,26 @@ class DeleteItemMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: services.delete_item(user, uuid, log))
+        run_for_each(data.get("uuids"),
+                     lambda uuid: ITEM_LINK.write(services.delete_item(user, uuid), log))
 
 
 class CreateServiceMutation(OpenIMISMutation):
+    service = services.create_service
+    log_link = SERVICE_LINK
     rights = (medical_rights.SERVICE_ADD,)
 
     class Input(OpenIMISMutation.Input, ServiceInputFields):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        services.create_service(user, data, log)
-
 
 class UpdateServiceMutation(OpenIMISMutation):
+    service = services.update_service
+    log_link = SERVICE_LINK
     rights = (medical_rights.SERVICE_EDIT,)
 
     class Input(OpenIMISMutation.Input, ServiceInputFields):
         pass
-
-    @classmethod
-    def perform(cls, user, data, log):
-        services.update_service(user, data, log)
 
 
 class DeleteServiceMutation(OpenIMISMutation):
@@ -118,7 +115,8 @@ class DeleteServiceMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: services.delete_service(user, uuid, log))
+        run_for_each(data.get("uuids"),
+                     lambda uuid: SERVICE_LINK.write(services.delete_service(user, uuid), log))
 
 
 class Mutation(graphene.ObjectType):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import graphene
 
-from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
 from openimis.medical_pricelist import rights as pricelist_rights
 from openimis.medical_pricelist import services
+from openimis.medical_pricelist.models import ItemsPricelistMutation, ServicesPricelistMutation
+
+SERVICES_PRICELIST_LINK = LogLink(ServicesPricelistMutation, "services_pricelist")
+ITEMS_PRICELIST_LINK = LogLink(ItemsPricelistMutation, "items_pricelist")
 
 
 class DetailPriceOverruleType(graphene.InputObjectType):
@@ -23,26 +29,29 @@ class PricelistInputFields:
     price_overrules = graphene.List(graphene.NonNull(DetailPriceOverruleType))
 
 
+def _delete_each(kind: str, log_link: LogLink, user, data: dict, log) -> None:
+    """Delete the price lists of `uuids` (all or none), each linked to the log."""
+    run_for_each(data.get("uuids"),
+                 lambda uuid: log_link.write(services.delete_pricelist(kind, user, uuid), log))
+
+
+# the price-list services take the kind first: `partial` makes each a service(user, data)
 class CreateServicesPricelistMutation(OpenIMISMutation):
+    service = partial(services.create_pricelist, "services")
+    log_link = SERVICES_PRICELIST_LINK
     rights = (pricelist_rights.SERVICES_PRICELIST_ADD,)
 
     class Input(OpenIMISMutation.Input, PricelistInputFields):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        services.create_pricelist("services", user, data, log)
-
 
 class UpdateServicesPricelistMutation(OpenIMISMutation):
+    service = partial(services.update_pricelist, "services")
+    log_link = SERVICES_PRICELIST_LINK
     rights = (pricelist_rights.SERVICES_PRICELIST_EDIT,)
 
     class Input(OpenIMISMutation.Input, PricelistInputFields):
         uuid = graphene.UUID(required=True)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        services.update_pricelist("services", user, data, log)
 
 
 class DeleteServicesPricelistMutation(OpenIMISMutation):
@@ -53,29 +62,25 @@ class DeleteServicesPricelistMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: services.delete_pricelist("services", user, uuid, log))
+        _delete_each("services", SERVICES_PRICELIST_LINK, user, data, log)
 
 
 class CreateItemsPricelistMutation(OpenIMISMutation):
+    service = partial(services.create_pricelist, "items")
+    log_link = ITEMS_PRICELIST_LINK
     rights = (pricelist_rights.ITEMS_PRICELIST_ADD,)
 
     class Input(OpenIMISMutation.Input, PricelistInputFields):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        services.create_pricelist("items", user, data, log)
-
 
 class UpdateItemsPricelistMutation(OpenIMISMutation):
+    service = partial(services.update_pricelist, "items")
+    log_link = ITEMS_PRICELIST_LINK
     rights = (pricelist_rights.ITEMS_PRICELIST_EDIT,)
 
     class Input(OpenIMISMutation.Input, PricelistInputFields):
         uuid = graphene.UUID(required=True)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        services.update_pricelist("items", user, data, log)
 
 
 class DeleteItemsPricelistMutation(OpenIMISMutation):
@@ -86,7 +91,7 @@ class DeleteItemsPricelistMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: services.delete_pricelist("items", user, uuid, log))
+        _delete_each("items", ITEMS_PRICELIST_LINK, user, data, log)
 
 
 class Mutation(graphene.ObjectType):

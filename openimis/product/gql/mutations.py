@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import graphene
 
-from openimis.graphql.mutations import OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
 from openimis.product import rights as product_rights
 from openimis.product import services
 from openimis.product.gql.types import (
@@ -20,6 +20,7 @@ from openimis.product.gql.types import (
 from openimis.product.models import ProductMutation
 
 ZERO = Decimal(0)
+PRODUCT_LINK = LogLink(ProductMutation, "product")
 
 
 class CoverageLineInputFields:
@@ -121,41 +122,31 @@ class ProductInputFields:
     age_maximal = graphene.Int()
 
 
-def _link(product, log) -> None:
-    ProductMutation.objects.create(product=product, mutation=log)
-
-
 class CreateProductMutation(OpenIMISMutation):
+    service = services.create_product
+    log_link = PRODUCT_LINK
     rights = (product_rights.PRODUCT_ADD,)
 
     class Input(ProductInputFields, OpenIMISMutation.Input):
         pass
 
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.create_product(user, data), log)
-
 
 class UpdateProductMutation(OpenIMISMutation):
+    service = services.update_product
+    log_link = PRODUCT_LINK
     rights = (product_rights.PRODUCT_EDIT,)
 
     class Input(ProductInputFields, OpenIMISMutation.Input):
         uuid = graphene.UUID(required=True)
 
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.update_product(user, data), log)
-
 
 class DuplicateProductMutation(OpenIMISMutation):
+    service = services.duplicate_product
+    log_link = PRODUCT_LINK
     rights = (product_rights.PRODUCT_DUPLICATE,)
 
     class Input(ProductInputFields, OpenIMISMutation.Input):
         uuid = graphene.UUID()
-
-    @classmethod
-    def perform(cls, user, data, log):
-        _link(services.duplicate_product(user, data), log)
 
 
 class DeleteProductMutation(OpenIMISMutation):
@@ -166,7 +157,8 @@ class DeleteProductMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: _link(services.delete_product(user, uuid), log))
+        run_for_each(data.get("uuids"),
+                     lambda uuid: PRODUCT_LINK.write(services.delete_product(user, uuid), log))
 
 
 class Mutation(graphene.ObjectType):
