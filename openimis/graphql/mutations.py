@@ -59,6 +59,9 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
     rights: tuple | str = ()
     service = None
     log_link: LogLink | None = None
+    # True: the service is called as service(user, uuid, *service_arguments(data)) for each of the
+    # input's `uuids`, all or nothing (`run_for_each`), and each answer is linked
+    each_uuid = False
 
     class Input:
         client_mutation_label = graphene.String()
@@ -78,7 +81,19 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
     def perform(cls, user, data: dict, log: MutationLog) -> None:
         if cls.service is None:
             raise NotImplementedError(f"{cls.__name__}: declare `service` or override `perform`")
-        written = cls.service(user, data)
+        if cls.each_uuid:
+            arguments = cls.service_arguments(data)
+            run_for_each(data.get("uuids"), lambda uuid: cls.link(cls.service(user, uuid, *arguments), log))
+        else:
+            cls.link(cls.service(user, data), log)
+
+    @classmethod
+    def service_arguments(cls, data: dict) -> tuple:
+        """With `each_uuid`: what the service receives after the uuid (options of the input)."""
+        return ()
+
+    @classmethod
+    def link(cls, written, log: MutationLog) -> None:
         if cls.log_link is not None:
             cls.log_link.write(written, log)
 

@@ -7,7 +7,7 @@ import graphene
 from openimis.contribution import rights as contribution_rights
 from openimis.contribution import services
 from openimis.contribution.models import PremiumMutation
-from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 
 
 class PremiumInputFields:
@@ -46,17 +46,13 @@ class UpdatePremiumMutation(OpenIMISMutation):
 
 
 class DeletePremiumsMutation(OpenIMISMutation):
+    service = services.delete_premium
+    log_link = PREMIUM_LINK
+    each_uuid = True
     rights = (contribution_rights.PREMIUM_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(
-            data.get("uuids"),
-            lambda uuid: PREMIUM_LINK.write(services.delete_premium(user, uuid), log),
-        )
 
 
 class Mutation(graphene.ObjectType):

@@ -10,7 +10,7 @@ from openimis.core.errors import ServiceError
 from openimis.core.gql.auth import AuthMutations
 from openimis.core.gql.types import UserTypes
 from openimis.core.models import UserMutation
-from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.graphql.rights import AUTHENTICATED, PUBLIC
 
 USER_LINK = LogLink(UserMutation, "core_user")
@@ -58,14 +58,12 @@ class UpdateUserMutation(OpenIMISMutation):
 
 
 class DeleteUserMutation(OpenIMISMutation):
+    service = services.delete_user
+    each_uuid = True
     rights = (core_rights.USER_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: services.delete_user(user, uuid))
 
 
 class RoleInputFields:
@@ -96,14 +94,12 @@ class UpdateRoleMutation(OpenIMISMutation):
 
 
 class DeleteRoleMutation(OpenIMISMutation):
+    service = services.delete_role
+    each_uuid = True
     rights = (core_rights.ROLE_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: services.delete_role(user, uuid))
 
 
 class DuplicateRoleMutation(OpenIMISMutation):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.insuree import family_services, services
 from openimis.insuree import rights as insuree_rights
 from openimis.insuree.models import FamilyMutation, InsureeMutation
@@ -102,6 +102,9 @@ class UpdateFamilyMutation(OpenIMISMutation):
 
 
 class DeleteFamiliesMutation(OpenIMISMutation):
+    service = family_services.delete_family
+    log_link = FAMILY_LINK
+    each_uuid = True
     rights = (insuree_rights.FAMILY_DELETE,)
 
     class Input(OpenIMISMutation.Input):
@@ -109,12 +112,8 @@ class DeleteFamiliesMutation(OpenIMISMutation):
         delete_members = graphene.Boolean(default_value=False)
 
     @classmethod
-    def perform(cls, user, data, log):
-        delete_members = bool(data.get("delete_members"))
-        run_for_each(
-            data.get("uuids"),
-            lambda uuid: FAMILY_LINK.write(family_services.delete_family(user, uuid, delete_members), log),
-        )
+    def service_arguments(cls, data):
+        return (bool(data.get("delete_members")),)
 
 
 class CreateInsureeMutation(OpenIMISMutation):
@@ -138,6 +137,9 @@ class UpdateInsureeMutation(OpenIMISMutation):
 class DeleteInsureesMutation(OpenIMISMutation):
     """`uuid`: the family the insurees are deleted from (optional)."""
 
+    service = services.delete_insuree
+    log_link = INSUREE_LINK
+    each_uuid = True
     rights = (insuree_rights.INSUREE_DELETE,)
 
     class Input(OpenIMISMutation.Input):
@@ -145,16 +147,16 @@ class DeleteInsureesMutation(OpenIMISMutation):
         uuids = graphene.List(graphene.String)
 
     @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(
-            data.get("uuids"),
-            lambda uuid: INSUREE_LINK.write(services.delete_insuree(user, uuid, data.get("uuid")), log),
-        )
+    def service_arguments(cls, data):
+        return (data.get("uuid"),)
 
 
 class RemoveInsureesMutation(OpenIMISMutation):
     """`uuid`: the family the insurees leave; `cancelPolicies`: their coverage ends now."""
 
+    service = services.remove_insuree
+    log_link = INSUREE_LINK
+    each_uuid = True
     rights = (insuree_rights.FAMILY_EDIT,)
 
     class Input(OpenIMISMutation.Input):
@@ -163,12 +165,8 @@ class RemoveInsureesMutation(OpenIMISMutation):
         cancel_policies = graphene.Boolean(default_value=False)
 
     @classmethod
-    def perform(cls, user, data, log):
-        family_uuid, cancel = data.get("uuid"), bool(data.get("cancel_policies"))
-        run_for_each(
-            data.get("uuids"),
-            lambda uuid: INSUREE_LINK.write(services.remove_insuree(user, uuid, family_uuid, cancel), log),
-        )
+    def service_arguments(cls, data):
+        return (data.get("uuid"), bool(data.get("cancel_policies")))
 
 
 class SetFamilyHeadMutation(OpenIMISMutation):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.graphql.scalars import TinyInt
 from openimis.medical import rights as medical_rights
 from openimis.medical import services
@@ -78,15 +78,13 @@ class UpdateItemMutation(OpenIMISMutation):
 
 
 class DeleteItemMutation(OpenIMISMutation):
+    service = services.delete_item
+    log_link = ITEM_LINK
+    each_uuid = True
     rights = (medical_rights.ITEM_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"),
-                     lambda uuid: ITEM_LINK.write(services.delete_item(user, uuid), log))
 
 
 class CreateServiceMutation(OpenIMISMutation):
@@ -108,15 +106,13 @@ class UpdateServiceMutation(OpenIMISMutation):
 
 
 class DeleteServiceMutation(OpenIMISMutation):
+    service = services.delete_service
+    log_link = SERVICE_LINK
+    each_uuid = True
     rights = (medical_rights.SERVICE_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"),
-                     lambda uuid: SERVICE_LINK.write(services.delete_service(user, uuid), log))
 
 
 class Mutation(graphene.ObjectType):

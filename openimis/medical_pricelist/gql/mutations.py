@@ -6,7 +6,7 @@ from functools import partial
 
 import graphene
 
-from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.medical_pricelist import rights as pricelist_rights
 from openimis.medical_pricelist import services
 from openimis.medical_pricelist.models import ItemsPricelistMutation, ServicesPricelistMutation
@@ -29,12 +29,6 @@ class PricelistInputFields:
     price_overrules = graphene.List(graphene.NonNull(DetailPriceOverruleType))
 
 
-def _delete_each(kind: str, log_link: LogLink, user, data: dict, log) -> None:
-    """Delete the price lists of `uuids` (all or none), each linked to the log."""
-    run_for_each(data.get("uuids"),
-                 lambda uuid: log_link.write(services.delete_pricelist(kind, user, uuid), log))
-
-
 # the price-list services take the kind first: `partial` makes each a service(user, data)
 class CreateServicesPricelistMutation(OpenIMISMutation):
     service = partial(services.create_pricelist, "services")
@@ -55,14 +49,13 @@ class UpdateServicesPricelistMutation(OpenIMISMutation):
 
 
 class DeleteServicesPricelistMutation(OpenIMISMutation):
+    service = partial(services.delete_pricelist, "services")
+    log_link = SERVICES_PRICELIST_LINK
+    each_uuid = True
     rights = (pricelist_rights.SERVICES_PRICELIST_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.UUID)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        _delete_each("services", SERVICES_PRICELIST_LINK, user, data, log)
 
 
 class CreateItemsPricelistMutation(OpenIMISMutation):
@@ -84,14 +77,13 @@ class UpdateItemsPricelistMutation(OpenIMISMutation):
 
 
 class DeleteItemsPricelistMutation(OpenIMISMutation):
+    service = partial(services.delete_pricelist, "items")
+    log_link = ITEMS_PRICELIST_LINK
+    each_uuid = True
     rights = (pricelist_rights.ITEMS_PRICELIST_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.UUID)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        _delete_each("items", ITEMS_PRICELIST_LINK, user, data, log)
 
 
 class Mutation(graphene.ObjectType):

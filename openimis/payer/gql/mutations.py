@@ -5,7 +5,7 @@ from __future__ import annotations
 import graphene
 from graphql_relay import from_global_id
 
-from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.payer import rights as payer_rights
 from openimis.payer import services
 from openimis.payer.models import PayerMutation
@@ -43,14 +43,13 @@ class UpdatePayerMutation(OpenIMISMutation):
 
 
 class DeletePayerMutation(OpenIMISMutation):
+    service = services.delete_payer
+    log_link = PAYER_LINK
+    each_uuid = True
     rights = (payer_rights.PAYER_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"), lambda uuid: PAYER_LINK.write(services.delete_payer(user, uuid), log))
 
 
 def _pk(value) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import graphene
 
-from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.policy import rights as policy_rights
 from openimis.policy import services
 from openimis.policy.models import PolicyMutation
@@ -57,31 +57,23 @@ class UpdatePolicyMutation(OpenIMISMutation):
 
 
 class SuspendPoliciesMutation(OpenIMISMutation):
+    service = services.suspend_policy
+    log_link = POLICY_LINK
+    each_uuid = True
     rights = (policy_rights.POLICY_EDIT,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
 
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(
-            data.get("uuids"),
-            lambda uuid: POLICY_LINK.write(services.suspend_policy(user, uuid), log),
-        )
-
 
 class DeletePoliciesMutation(OpenIMISMutation):
+    service = services.delete_policy
+    log_link = POLICY_LINK
+    each_uuid = True
     rights = (policy_rights.POLICY_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(
-            data.get("uuids"),
-            lambda uuid: POLICY_LINK.write(services.delete_policy(user, uuid), log),
-        )
 
 
 class Mutation(graphene.ObjectType):

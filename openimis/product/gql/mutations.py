@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import graphene
 
-from openimis.graphql.mutations import LogLink, OpenIMISMutation, run_for_each
+from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.product import rights as product_rights
 from openimis.product import services
 from openimis.product.gql.types import (
@@ -150,15 +150,13 @@ class DuplicateProductMutation(OpenIMISMutation):
 
 
 class DeleteProductMutation(OpenIMISMutation):
+    service = services.delete_product
+    log_link = PRODUCT_LINK
+    each_uuid = True
     rights = (product_rights.PRODUCT_DELETE,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
-
-    @classmethod
-    def perform(cls, user, data, log):
-        run_for_each(data.get("uuids"),
-                     lambda uuid: PRODUCT_LINK.write(services.delete_product(user, uuid), log))
 
 
 class Mutation(graphene.ObjectType):
