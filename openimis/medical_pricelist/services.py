@@ -22,7 +22,6 @@ from openimis.location import selectors as location_selectors
 from openimis.medical import selectors as medical_selectors
 from openimis.medical.services import decimal_value
 from openimis.medical_pricelist import selectors
-from openimis.medical_pricelist.models import ItemsPricelistMutation, ServicesPricelistMutation
 
 # Messages that name the kind of list or of medical object: one sentence per kind (marked here,
 # translated at use), so that each language can write its own grammar.
@@ -51,8 +50,6 @@ MESSAGES = {
 }
 # label given to medical's `decimal_value` for an overriding price
 PRICE_LABEL = gettext_noop("price")
-MUTATION_LINKS = {"services": (ServicesPricelistMutation, "services_pricelist"),
-                  "items": (ItemsPricelistMutation, "items_pricelist")}
 LIST_LOCATION_TYPES = ("R", "D")
 
 
@@ -137,18 +134,11 @@ def _apply_details(kind: str, actor, pricelist, data: dict) -> None:
             detail.save()
 
 
-def _link(kind: str, pricelist, mutation_log) -> None:
-    if mutation_log is not None:
-        model, field = MUTATION_LINKS[kind]
-        model.objects.create(**{field: pricelist}, mutation=mutation_log)
-
-
 @transaction.atomic
-def create_pricelist(kind: str, actor, data: dict, mutation_log=None):
+def create_pricelist(kind: str, actor, data: dict):
     fields = _fields(kind, data)
     pricelist = selectors.PRICELIST_MODELS[kind].objects.create(**fields, audit_user_id=audit_id(actor))
     _apply_details(kind, actor, pricelist, data)
-    _link(kind, pricelist, mutation_log)
     return pricelist
 
 
@@ -165,7 +155,7 @@ def _current_pricelist(kind: str, uuid):
 
 
 @transaction.atomic
-def update_pricelist(kind: str, actor, data: dict, mutation_log=None):
+def update_pricelist(kind: str, actor, data: dict):
     pricelist = _current_pricelist(kind, data.get("uuid"))
     fields = _fields(kind, data, exclude_uuid=pricelist.uuid)
     pricelist.save_history()
@@ -174,12 +164,11 @@ def update_pricelist(kind: str, actor, data: dict, mutation_log=None):
     pricelist.audit_user_id = audit_id(actor)
     pricelist.save()
     _apply_details(kind, actor, pricelist, data)
-    _link(kind, pricelist, mutation_log)
     return pricelist
 
 
 @transaction.atomic
-def delete_pricelist(kind: str, actor, uuid, mutation_log=None):
+def delete_pricelist(kind: str, actor, uuid):
     pricelist = _current_pricelist(kind, uuid)
     facility_field = f"{kind}_pricelist"
     facilities = list(location_selectors.current_health_facilities()
@@ -190,7 +179,6 @@ def delete_pricelist(kind: str, actor, uuid, mutation_log=None):
                                str(uuid))
     selectors.current_details(kind, pricelist).update(validity_to=timezone.now())
     pricelist.delete_history(audit_user_id=audit_id(actor))
-    _link(kind, pricelist, mutation_log)
     return pricelist
 
 
