@@ -11,10 +11,12 @@ from openimis.graphql.rights import AUTHENTICATED, check, normalise
 
 class OpenIMISNodeType(DjangoObjectType):
     """A relay node type. `read_rights` guards `node(id:)` (root list fields declare their own);
-    `find_node` finds the row a node lookup may reach (row security), the relations the query selects
-    on it are then loaded."""
+    `node_selector`, called as `node_selector(user, pk=id)`, finds the row a node lookup may reach
+    (row security is the selector's); a lookup that needs more overrides `find_node`. The relations the
+    query selects on the row are then loaded."""
 
     read_rights: tuple | str = AUTHENTICATED
+    node_selector = None
 
     class Meta:
         abstract = True
@@ -34,4 +36,6 @@ class OpenIMISNodeType(DjangoObjectType):
 
     @classmethod
     def find_node(cls, info, id):
+        if cls.node_selector is not None:
+            return cls.node_selector(info.context.user, pk=id)
         return super().get_node(info, id)

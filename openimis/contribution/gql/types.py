@@ -35,6 +35,7 @@ class PremiumFilter(django_filters.FilterSet):
 
 class PremiumGQLType(OpenIMISNodeType):
     read_rights = (contribution_rights.PREMIUM_SEARCH,)
+    node_selector = selectors.premium_by
     client_mutation_id = graphene.String()
     other_premiums = graphene.Float()
 
@@ -47,10 +48,6 @@ class PremiumGQLType(OpenIMISNodeType):
                   "source_version", "created_date",
                   *HISTORY_FIELDS)
         filterset_class = PremiumFilter
-
-    @classmethod
-    def find_node(cls, info, id):
-        return selectors.premium_by(info.context.user, pk=id)
 
     def resolve_other_premiums(self, info):
         total = getattr(self, "other_premiums_total", None)

@@ -259,6 +259,7 @@ class InsureeGQLType(OpenIMISNodeType):
         insuree_rights.INSUREE_ENQUIRE,
         insuree_rights.FAMILY_SEARCH,
     )
+    node_selector = selectors.insuree_by
     status = graphene.Field(InsureeStatusEnum)
     card_issued = graphene.Boolean()
     age = graphene.Int()
@@ -305,10 +306,6 @@ class InsureeGQLType(OpenIMISNodeType):
         convert_choices_to_enum = False
         filterset_class = InsureeFilter
 
-    @classmethod
-    def find_node(cls, info, id):
-        return selectors.insuree_by(info.context.user, pk=id)
-
     def resolve_status(self, info):
         return InsureeStatusEnum.get(self.status) if self.status else None
 
@@ -321,6 +318,7 @@ class InsureeGQLType(OpenIMISNodeType):
 
 class FamilyGQLType(OpenIMISNodeType):
     read_rights = (insuree_rights.FAMILY_SEARCH, insuree_rights.INSUREE_SEARCH)
+    node_selector = selectors.family_by
     client_mutation_id = graphene.String()
 
     class Meta:
@@ -344,10 +342,6 @@ class FamilyGQLType(OpenIMISNodeType):
             *HISTORY_FIELDS,
         )
         filterset_class = FamilyFilter
-
-    @classmethod
-    def find_node(cls, info, id):
-        return selectors.family_by(info.context.user, pk=id)
 
     def resolve_members(self, info, **kwargs):
         return selectors.family_members(self)

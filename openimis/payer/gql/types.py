@@ -102,6 +102,7 @@ class FundingConnection(graphene.relay.Connection):
 
 class PayerGQLType(OpenIMISNodeType):
     read_rights = (payer_rights.PAYER_SEARCH,)
+    node_selector = selectors.payer_by
     type = graphene.Field(PayerTypeEnum, required=True)
     fundings = PageOfQueryset(FundingConnection)
 
@@ -112,10 +113,6 @@ class PayerGQLType(OpenIMISNodeType):
                   *HISTORY_FIELDS)
         convert_choices_to_enum = False
         filterset_class = PayerFilter
-
-    @classmethod
-    def find_node(cls, info, id):
-        return selectors.payer_by(info.context.user, pk=id)
 
     def resolve_type(self, info):
         return PayerTypeEnum.get(self.type_id)

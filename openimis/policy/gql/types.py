@@ -83,6 +83,7 @@ def premium_total(policy):
 
 class PolicyGQLType(OpenIMISNodeType):
     read_rights = READERS
+    node_selector = selectors.policy_by
     sum_premiums = graphene.Float()
 
     class Meta:
@@ -93,10 +94,6 @@ class PolicyGQLType(OpenIMISNodeType):
                   "insuree_policies", "policy_renewals", *HISTORY_FIELDS)
         convert_choices_to_enum = False
         filterset_class = PolicyFilter
-
-    @classmethod
-    def find_node(cls, info, id):
-        return selectors.policy_by(info.context.user, pk=id)
 
     def resolve_insuree_policies(self, info, **kwargs):
         return selectors.covered_members(self)

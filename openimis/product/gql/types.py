@@ -77,6 +77,7 @@ class ProductRelativePricesGQLType(graphene.ObjectType):
 
 class ProductGQLType(OpenIMISNodeType):
     read_rights = (product_rights.PRODUCT_SEARCH,)
+    node_selector = selectors.product_by
     ceiling_type = graphene.Field(CeilingTypeEnum)
     ceiling_interpretation = graphene.Field(CeilingInterpretationEnum)
     relative_prices = graphene.List(ProductRelativePricesGQLType, required=True)
@@ -106,10 +107,6 @@ class ProductGQLType(OpenIMISNodeType):
                   *HISTORY_FIELDS)
         convert_choices_to_enum = False
         filterset_class = ProductFilter
-
-    @classmethod
-    def find_node(cls, info, id):
-        return selectors.product_by(info.context.user, pk=id)
 
     def resolve_ceiling_type(self, info):
         return _enum(CeilingTypeEnum, self.ceiling_type)
