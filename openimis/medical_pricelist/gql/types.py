@@ -49,7 +49,17 @@ class ItemsPricelistDetailGQLType(OpenIMISNodeType):
         filter_fields = {"items_pricelist": ["exact"]}
 
 
-class ServicesPricelistGQLType(OpenIMISNodeType):
+class CurrentPricelistRows:
+    """A price list shows its current health facilities and lines (both kinds of list alike)."""
+
+    def resolve_health_facilities(self, info, **kwargs):
+        return self.health_facilities.current()
+
+    def resolve_details(self, info, **kwargs):
+        return self.details.current()
+
+
+class ServicesPricelistGQLType(CurrentPricelistRows, OpenIMISNodeType):
     read_rights = (pricelist_rights.SERVICES_PRICELIST_SEARCH,)
     details = OpenIMISConnectionField(ServicesPricelistDetailGQLType, order_by=False, required=True)
 
@@ -59,14 +69,8 @@ class ServicesPricelistGQLType(OpenIMISNodeType):
         fields = PRICELIST_FIELDS
         filter_fields = PRICELIST_FILTER_FIELDS
 
-    def resolve_health_facilities(self, info, **kwargs):
-        return self.health_facilities.current()
 
-    def resolve_details(self, info, **kwargs):
-        return self.details.current()
-
-
-class ItemsPricelistGQLType(OpenIMISNodeType):
+class ItemsPricelistGQLType(CurrentPricelistRows, OpenIMISNodeType):
     read_rights = (pricelist_rights.ITEMS_PRICELIST_SEARCH,)
     details = OpenIMISConnectionField(ItemsPricelistDetailGQLType, order_by=False, required=True)
 
@@ -75,12 +79,6 @@ class ItemsPricelistGQLType(OpenIMISNodeType):
         interfaces = (graphene.relay.Node,)
         fields = PRICELIST_FIELDS
         filter_fields = PRICELIST_FILTER_FIELDS
-
-    def resolve_health_facilities(self, info, **kwargs):
-        return self.health_facilities.current()
-
-    def resolve_details(self, info, **kwargs):
-        return self.details.current()
 
 
 class PriceCompactGQLType(graphene.ObjectType):
