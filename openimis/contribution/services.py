@@ -7,13 +7,14 @@ policy is created with `isPaid`: the same rules apply.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from openimis.contribution import selectors
 from openimis.contribution.models import ACTIONS, PAY_TYPES, RECEIPT_MAX_LENGTH, Premium
+from openimis.core import inputs
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import as_date, audit_id
 from openimis.payer import selectors as payer_selectors
@@ -21,16 +22,6 @@ from openimis.policy import selectors as policy_selectors
 from openimis.policy import services as policy_services
 
 ENFORCE, SUSPEND, WAIT = ACTIONS
-
-
-def _amount(value) -> Decimal:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("The amount is not a number")) from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationFailed(_("The amount must be more than zero"))
-    return amount.quantize(Decimal("0.01"))
 
 
 def _payer(actor, payer_uuid):
@@ -56,7 +47,7 @@ def _receipt(data: dict, policy, except_uuid=None) -> str:
 
 
 def _fill(actor, premium: Premium, data: dict, policy) -> None:
-    premium.amount = _amount(data.get("amount"))
+    premium.amount = inputs.amount(data.get("amount"), _("Amount"), above_zero=True)
     premium.pay_date = as_date(data.get("pay_date"))
     if premium.pay_date is None:
         raise ValidationFailed(_("The payment date is mandatory"))

@@ -7,12 +7,10 @@ still uses, through the hooks `ITEM_DELETING` / `SERVICE_DELETING` (raise a Serv
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openimis.core import hook_registry
+from openimis.core import hook_registry, inputs
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import audit_id
 from openimis.medical import selectors
@@ -65,33 +63,9 @@ def _choice(data: dict, key: str, label: str, choices, required: bool = True) ->
     return value
 
 
-def _decimal(data: dict, key: str, label: str, required: bool = False,
-             allow_negative: bool = False) -> Decimal | None:
-    value = data.get(key)
-    if value is None or value == "":
-        if required:
-            raise ValidationFailed(_("%(field)s is mandatory") % {"field": label})
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("%(field)s is not a number") % {"field": label}, str(value)) from None
-    if not number.is_finite():
-        raise ValidationFailed(_("%(field)s is not a number") % {"field": label}, str(value))
-    if number < 0 and not allow_negative:
-        raise ValidationFailed(_("%(field)s cannot be negative") % {"field": label}, str(value))
-    if abs(number) >= Decimal(10) ** 16:
-        raise ValidationFailed(_("%(field)s is too large") % {"field": label}, str(value))
-    return number.quantize(Decimal("0.01"))
-
-
-def decimal_value(data: dict, key: str, label: str) -> Decimal | None:
-    """A non-negative amount with two decimals (None when absent); for the modules that price items."""
-    return _decimal(data, key, label)
-
-
 def _whole_number(data: dict, key: str, label: str) -> int | None:
-    number = _decimal(data, key, label)
+    """A count (frequency, qtyProvided): the rule of amounts, and no cents."""
+    number = inputs.amount(data.get(key), label, required=False)
     if number is None:
         return None
     if number != number.to_integral_value():
@@ -144,8 +118,8 @@ def _common_fields(data: dict) -> dict:
         "code": _text(data, "code", "code", CODE_MAX_LENGTH, required=True),
         "name": _text(data, "name", "name", 100, required=True),
         "care_type": _choice(data, "care_type", "careType", CARE_TYPES),
-        "price": _decimal(data, "price", "price", required=True),
-        "maximum_amount": _decimal(data, "maximum_amount", "maximumAmount"),
+        "price": inputs.amount(data.get("price"), "price"),
+        "maximum_amount": inputs.amount(data.get("maximum_amount"), "maximumAmount", required=False),
         "frequency": _whole_number(data, "frequency", "frequency"),
         "patient_category": patient_category(data),
     }
@@ -156,7 +130,7 @@ def item_fields(data: dict) -> dict:
         **_common_fields(data),
         "type": _choice(data, "type", "type", ITEM_TYPES),
         "package": _text(data, "package", "package", 255),
-        "quantity": _decimal(data, "quantity", "quantity"),
+        "quantity": inputs.amount(data.get("quantity"), "quantity", required=False),
     }
 
 
@@ -278,7 +252,7 @@ def _package_lines(data: dict, packagetype: str, service: Service | None) -> tup
 
 def _line_values(line: dict) -> dict:
     return {"qty_provided": _whole_number(line, "qty_provided", "qtyProvided"),
-            "price_asked": _decimal(line, "price_asked", "priceAsked"),
+            "price_asked": inputs.amount(line.get("price_asked"), "priceAsked", required=False),
             "status": _boolean(line.get("status", 1), "status")}
 
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from openimis.core import inputs
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import audit_id
 from openimis.location import selectors as location_selectors
 from openimis.medical import selectors as medical_selectors
-from openimis.medical.services import decimal_value
 from openimis.medical_pricelist import selectors
 
 # Messages that name the kind of list or of medical object: one sentence per kind (marked here,
@@ -48,7 +48,7 @@ MESSAGES = {
                                "remove it from them first"),
     },
 }
-# label given to medical's `decimal_value` for an overriding price
+# label of an overriding price in the messages of core's `inputs.amount`
 PRICE_LABEL = gettext_noop("price")
 LIST_LOCATION_TYPES = ("R", "D")
 
@@ -102,7 +102,7 @@ def _apply_details(kind: str, actor, pricelist, data: dict) -> None:
     prices = {}
     for overrule in overrules:
         uuid = str(overrule.get("uuid") or "")
-        prices[uuid] = decimal_value(overrule, "price", _(PRICE_LABEL))
+        prices[uuid] = inputs.amount(overrule.get("price"), _(PRICE_LABEL), required=False)
     overruled = _medical_objects(kind, prices.keys())
     both = set(added) & set(removed)
     if both:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from openimis.core import inputs
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import as_date, audit_id, required_text
 from openimis.payer import selectors
@@ -124,25 +124,7 @@ def delete_payer(actor, uuid) -> Payer:
 
 # --- fundings ---------------------------------------------------------------------------------------
 
-AMOUNT_DECIMALS = 2
-AMOUNT_LIMIT = Decimal(10) ** 16  # 18 digits, 2 of them decimals
 RECEIPT = gettext_noop("Receipt")
-
-
-def _amount(value) -> Decimal:
-    try:
-        amount = Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        amount = None
-    if amount is None or not amount.is_finite():
-        raise ValidationFailed(_("The amount is not a number: %(value)s") % {"value": value})
-    if amount <= 0:
-        raise ValidationFailed(_("The amount must be greater than zero: %(amount)s") % {"amount": value})
-    if amount >= AMOUNT_LIMIT or amount != amount.quantize(Decimal(1).scaleb(-AMOUNT_DECIMALS)):
-        raise ValidationFailed(_("The amount %(amount)s has more than %(digits)s digits or more than "
-                                 "%(decimals)s decimals") % {"amount": value, "digits": 16,
-                                                             "decimals": AMOUNT_DECIMALS})
-    return amount
 
 
 def _pay_date(value) -> datetime.date:
@@ -185,7 +167,7 @@ def add_funding(actor, data: dict) -> Funding:
         names = {"payer": payer.name, "product": product.code}
         raise ValidationFailed(_("The payer %(payer)s cannot fund the product %(product)s: the product is "
                                  "sold in another area") % names)
-    amount = _amount(data.get("amount"))
+    amount = inputs.amount(data.get("amount"), _("Amount"), above_zero=True)
     pay_date = _pay_date(data.get("pay_date"))
     receipt = required_text(data, "receipt", RECEIPT, RECEIPT_MAX_LENGTH)
     return Funding.objects.create(payer=payer, product=product, amount=amount, pay_date=pay_date,

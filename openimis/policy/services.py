@@ -10,13 +10,12 @@ form computes them from the previous policy's expiry, not from the enrolment dat
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from openimis.core import hook_registry
+from openimis.core import hook_registry, inputs
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, ValidationFailed
@@ -73,16 +72,6 @@ def compute_values(actor, stage: str, enroll_date, product_id, family_id, prev_u
     return policy, warnings
 
 
-def _value(data: dict) -> Decimal:
-    try:
-        value = Decimal(str(data.get("value")))
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("The policy value is not a number")) from None
-    if value < 0 or not value.is_finite():
-        raise ValidationFailed(_("The policy value cannot be negative"))
-    return value.quantize(values.CENT)
-
-
 def _officer(officer_id):
     officer = (core_selectors.enrolment_officers().filter(id=int(officer_id)).first()
                if officer_id not in (None, "") else None)
@@ -102,7 +91,7 @@ def _fill_policy(actor, policy: Policy, data: dict) -> None:
                                % {"date": policy.enroll_date.isoformat()})
     if policy.expiry_date < policy.start_date:
         raise ValidationFailed(_("The expiry date is before the start date"))
-    policy.value = _value(data)
+    policy.value = inputs.amount(data.get("value"), _("Policy value"))
     policy.product = product_for(data.get("product_id"))
     policy.family = family_for(actor, data.get("family_id"))
     policy.officer = _officer(data.get("officer_id"))

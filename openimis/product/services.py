@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.apps import apps
 from django.db import transaction
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from openimis.core import inputs
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.history import HistoricalRecordError
 from openimis.core.services import as_date, audit_id, required_text
@@ -91,21 +92,6 @@ def _count(value, name: str) -> int | None:
     if number < 0:
         raise ValidationFailed(_("%(field)s cannot be negative") % {"field": _label(name)}, str(value))
     return number
-
-
-def _money(value, name: str) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(_("%(field)s must be a number")
-                               % {"field": _label(name)}, str(value)) from None
-    if not amount.is_finite():
-        raise ValidationFailed(_("%(field)s must be a number") % {"field": _label(name)}, str(value))
-    if amount < 0:
-        raise ValidationFailed(_("%(field)s cannot be negative") % {"field": _label(name)}, str(value))
-    return amount.quantize(Decimal("0.01"))
 
 
 def _code(value, codes: dict[str, str], name: str) -> str | None:
@@ -186,12 +172,12 @@ def _fill_product(product: Product, data: dict) -> None:
     product.conversion_product = _conversion_product(data.get("conversion_product_uuid"),
                                                      product if product.pk else None)
     product.max_members = _count(data.get("max_members"), "max_members") or 0
-    product.lump_sum = _money(data.get("lump_sum"), "lump_sum") or Decimal("0.00")
+    product.lump_sum = inputs.amount(data.get("lump_sum"), "lumpSum", required=False) or Decimal("0.00")
     product.grace_period_enrolment = _count(data.get("grace_period_enrolment"), "grace_period_enrolment") or 0
     for name, field in PRODUCT_COUNTS.items():
         setattr(product, field, _count(data.get(name), name))
     for name, field in PRODUCT_MONEY.items():
-        setattr(product, field, _money(data.get(name), name))
+        setattr(product, field, inputs.amount(data.get(name), _label(name), required=False))
     for name, max_length in PRODUCT_TEXTS.items():
         value = (data.get(name) or "").strip() or None
         if value and len(value) > max_length:
@@ -241,7 +227,7 @@ def _line_values(line: dict, label: str) -> dict:
     for name in LINE_COUNTS:
         values[name] = _count(line.get(name), name)
     for name, type_field in LINE_LIMITS.items():
-        amount = _money(line.get(name), name)
+        amount = inputs.amount(line.get(name), _label(name), required=False)
         if amount is None:
             amount = Decimal("100.00") if values[type_field] == "C" else Decimal("0.00")
         if values[type_field] == "C" and amount > 100:
@@ -290,7 +276,7 @@ def _distribution_rows(product: Product, relative_prices: list[dict], audit_user
         if care_type in seen:
             raise ValidationFailed("relativePrices lists a care type twice", care_type)
         seen.add(care_type)
-        periods = [_money(value, "periods") for value in entry.get("periods") or []]
+        periods = [inputs.amount(value, "periods", required=False) for value in entry.get("periods") or []]
         if len(periods) not in PERIOD_KIND_OF_COUNT:
             raise ValidationFailed("relativePrices needs 1, 4 or 12 periods", str(len(periods)))
         if any(value is None for value in periods):

@@ -52,7 +52,8 @@ def test_a_duplicate_item_code_in_the_language_of_the_caller(admin_user, languag
 
 @pytest.mark.parametrize(("language", "messages"), [
     ("fr", ["name est obligatoire", "code dépasse 6 caractères",
-            "careType doit valoir l'une de ces valeurs : I, O, B", "price ne peut pas être négatif",
+            "careType doit valoir l'une de ces valeurs : I, O, B",
+            "price : la valeur ne peut pas être négative",
             "price n'est pas un nombre", "frequency doit être un nombre entier",
             "Catégorie de patients inconnue : CHILD",
             "patientCategory doit admettre au moins un sexe et une tranche d'âge",

@@ -34,6 +34,7 @@ from openimis.product.tests.helpers import PRODUCTS_QUERY
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
+TOO_PRECISE = "Amount must have at most 16 digits before the decimal point and 2 after it"
 
 
 @pytest.fixture
@@ -179,10 +180,10 @@ def _error_cases(where) -> dict:
         "historical product": ({"productId": str(old_product.id)}, "Product not found"),
         "product of another area": ({"productId": str(far_product.id)},
                                     "The payer Health Fund cannot fund the product FPF"),
-        "zero amount": ({"amount": "0"}, "The amount must be greater than zero: 0"),
-        "negative amount": ({"amount": "-5"}, "The amount must be greater than zero: -5"),
-        "three decimals": ({"amount": "10.005"}, "has more than 16 digits or more than 2 decimals"),
-        "huge amount": ({"amount": "1" + "0" * 16}, "has more than 16 digits"),
+        "zero amount": ({"amount": "0"}, "Amount must be more than zero"),
+        "negative amount": ({"amount": "-5"}, "Amount must be more than zero"),
+        "three decimals": ({"amount": "10.005"}, TOO_PRECISE),
+        "huge amount": ({"amount": "1" + "0" * 16}, TOO_PRECISE),
         "future pay date": ({"payDate": tomorrow}, f"The pay date {tomorrow} is in the future"),
         "blank receipt": ({"receipt": "  "}, "Receipt is mandatory"),
         "receipt too long": ({"receipt": "R" * 51}, "Receipt is longer than 50 characters"),
@@ -233,7 +234,8 @@ def test_messages_are_translated(admin_gql, where):
             "receipt": "R"}
     with translation.override("fr"), pytest.raises(ValidationFailed) as raised:
         services.add_funding(User.objects.get(username="Admin"), data)
-    assert raised.value.message == "Le montant doit être supérieur à zéro : 0"
+    assert raised.value.message == "Montant : la valeur doit être supérieure à zéro"
+    assert raised.value.detail == "0"
 
 
 # --- rights and row security ---------------------------------------------------------------------------

@@ -135,7 +135,7 @@ def test_bad_input_is_refused_and_nothing_written(admin_gql):
         (policy_input(data["product"], data["family"], data["officer"], TODAY, TODAY,
                       TODAY - datetime.timedelta(days=3), "20.00"), "before the start date"),
         (policy_input(data["product"], data["family"], data["officer"], TODAY, TODAY, TODAY, "-1"),
-         "cannot be negative"),
+         "Policy value cannot be negative"),
         (policy_input(data["product"], data["family"], data["officer"], TODAY, TODAY, TODAY,
                       "20.00").replace(f"productId: {data['product'].id}", "productId: 999999"),
          "Product not found"),

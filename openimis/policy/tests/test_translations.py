@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(("language", "policy_message", "premium_message"), [
-    ("fr", "Seule une police inactive peut être modifiée", "Le montant doit être supérieur à zéro"),
-    ("en", "Only an idle policy can be changed", "The amount must be more than zero"),
+    ("fr", "Seule une police inactive peut être modifiée", "Montant : la valeur doit être supérieure à zéro"),
+    ("en", "Only an idle policy can be changed", "Amount must be more than zero"),
 ])
 def test_messages_in_the_language_of_the_caller(admin_gql, admin_user, language, policy_message,
                                                   premium_message):

@@ -1,0 +1,49 @@
+"""Input values that the services of every module parse the same way, with the same messages.
+
+`label` is the field as the user knows it, already translated (`_("Amount")`), or an API name that
+stays the same in every language (`maximumAmount`); it starts the sentence of every message, and the
+raw value the caller sent is the message's `detail`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from openimis.core.errors import ValidationFailed
+
+# amounts of money are stored as decimal(18, 2): at most 16 digits before the decimal point, 2 after it
+AMOUNT_DIGITS = 16
+AMOUNT_DECIMALS = 2
+AMOUNT_LIMIT = Decimal(10) ** AMOUNT_DIGITS
+CENT = Decimal(1).scaleb(-AMOUNT_DECIMALS)
+
+
+def amount(value, label: str, *, required: bool = True, above_zero: bool = False,
+           negative: bool = False) -> Decimal | None:
+    """An amount of money from a number or its text, as a Decimal with two decimals.
+
+    Absent (None or blank): None, or refused when `required`. Refused: what is not a finite number, zero
+    or less when `above_zero`, less than zero unless `negative`, and what decimal(18, 2) cannot hold
+    exactly (more than 16 digits before the decimal point or more than 2 after it: nothing is rounded)."""
+    raw = None if value is None else str(value)
+    if raw is None or not raw.strip():
+        if required:
+            raise ValidationFailed(_("%(field)s is mandatory") % {"field": label}, raw)
+        return None
+    try:
+        number = Decimal(raw)
+    except (InvalidOperation, ValueError):
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationFailed(_("%(field)s is not a number") % {"field": label}, raw)
+    if above_zero and number <= 0:
+        raise ValidationFailed(_("%(field)s must be more than zero") % {"field": label}, raw)
+    if number < 0 and not negative:
+        raise ValidationFailed(_("%(field)s cannot be negative") % {"field": label}, raw)
+    if abs(number) >= AMOUNT_LIMIT or number != number.quantize(CENT):
+        raise ValidationFailed(_("%(field)s must have at most %(digits)s digits before the decimal point "
+                                 "and %(decimals)s after it")
+                               % {"field": label, "digits": AMOUNT_DIGITS, "decimals": AMOUNT_DECIMALS}, raw)
+    return number.quantize(CENT) if number else CENT * 0
