@@ -9,7 +9,7 @@ import pytest
 
 from openimis.contribution.models import Premium, PremiumMutation
 from openimis.insuree.tests.helpers import error_of, send, succeeded
-from openimis.policy.models import ACTIVE, IDLE, READY, SUSPENDED, InsureePolicy, Policy
+from openimis.policy.models import ACTIVE, IDLE, InsureePolicy, Policy
 from openimis.policy.tests.helpers import (
     PREMIUM_FULL,
     PREMIUM_SUMMARY,
@@ -71,29 +71,6 @@ def test_partial_payments_then_cover_and_sum_premiums(admin_gql):
     policy.refresh_from_db()
     assert policy.status == ACTIVE and policy.effective_date == max(TODAY - datetime.timedelta(days=3),
                                                                     policy.start_date)
-
-
-def test_enforce_and_suspend_actions(admin_gql):
-    data = world(admin_gql)
-    enforced = new_policy(admin_gql, data["product"], data["family"], data["officer"], value="50.00")
-    succeeded(_pay(admin_gql, enforced, "10", "E1", action="ENFORCE"))
-    enforced.refresh_from_db()
-    assert enforced.status == ACTIVE and enforced.effective_date == TODAY
-    suspended = new_policy(admin_gql, data["product"], data["family"], data["officer"], value="50.00")
-    succeeded(_pay(admin_gql, suspended, "10", "S1", action="SUSPEND"))
-    suspended.refresh_from_db()
-    assert suspended.status == SUSPENDED
-
-
-def test_activation_option_ready(admin_gql):
-    from openimis.core.models import ModuleConfiguration
-
-    ModuleConfiguration.objects.create(module="policy", layer="be", config='{"activation_option": 2}')
-    data = world(admin_gql)
-    policy = new_policy(admin_gql, data["product"], data["family"], data["officer"])
-    succeeded(_pay(admin_gql, policy, "20", "RD1"))
-    policy.refresh_from_db()
-    assert policy.status == READY
 
 
 def test_is_paid_policy_is_active_at_once_with_generated_receipt(admin_gql):
