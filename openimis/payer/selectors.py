@@ -29,8 +29,8 @@ def _in_areas_of(user, field: str) -> Q:
 
 
 def visible_to(queryset: QuerySet, user) -> QuerySet:
-    """Narrow a payer queryset to the rows `user` may see."""
-    if user is None or not user.is_authenticated:
+    """Narrow a payer queryset to the rows `user` may see (None: the system itself, which sees all)."""
+    if user is not None and not user.is_authenticated:
         return queryset.none()
     if location_selectors.sees_every_location(user):
         return queryset

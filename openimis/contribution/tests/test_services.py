@@ -226,8 +226,6 @@ def test_the_policy_and_the_payer_must_exist(world, admin_user):
     assert Premium.objects.get(pk=premium.pk).payer_id == payer.pk
 
 
-@pytest.mark.xfail(strict=True, reason="payer selectors see nothing for the system (actor None): a premium "
-                                       "with a payer answers 'Payer not found'")
 def test_the_system_may_record_a_premium_with_a_payer(world):
     payer = Payer.objects.create(type_id="G", name="Ministry", location=world["district"])
     premium = pay(new_policy(world), "50", "SYS1", payer_uuid=payer.uuid)

@@ -312,8 +312,6 @@ def test_conversion_product():
             "Unknown conversion product", error=NotFound)
 
 
-@pytest.mark.xfail(strict=True, reason="product selectors see nothing for the system (actor None): "
-                                       "update, duplicate and delete answer 'Product not found'")
 def test_the_system_may_update_and_delete_a_product():
     product = services.create_product(None, product_data())
     services.update_product(None, product_data(uuid=product.uuid, name="By the system"))
