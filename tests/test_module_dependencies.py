@@ -84,3 +84,57 @@ def test_an_import_beyond_the_requirements_is_found(tmp_path):
     assert found == ["oi_test_importer/services.py:4 imports openimis.insuree.models",
                      "oi_test_importer/services.py:5 imports openimis.policy.services",
                      "oi_test_importer/services.py:6 imports openimis.devtools.generator"]
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    """The `openimis...` modules a file imports when it is loaded (imports inside functions, which run
+    later, do not count)."""
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found.update(name for name in names if name.startswith("openimis"))
+    return found
+
+
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The import cycles of `graph` ({module: the modules it imports}), each as a path back to its start."""
+    visiting, done, cycles = set(), set(), []
+
+    def visit(name, trail):
+        if name in done:
+            return
+        if name in visiting:
+            cycles.append(trail[trail.index(name):])
+            return
+        visiting.add(name)
+        for target in sorted(graph.get(name, ())):
+            visit(target, trail + [target])
+        visiting.discard(name)
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [name])
+    return cycles
+
+
+def test_no_module_of_the_program_imports_itself_back():
+    root = Path(__file__).resolve().parent.parent
+    files = {}
+    for path in (root / "openimis").rglob("*.py"):
+        relative = path.relative_to(root).with_suffix("")
+        parts = list(relative.parts[:-1]) if relative.name == "__init__" else list(relative.parts)
+        files[".".join(parts)] = path
+    graph = {name: {target for target in _top_level_imports(path) if target in files and target != name}
+             for name, path in files.items()}
+    cycles = find_cycles(graph)
+    assert cycles == [], "\n".join(" -> ".join(cycle) for cycle in cycles)
+
+
+def test_a_cycle_is_found():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert find_cycles(graph) == [["a", "b", "c", "a"]]
+    assert find_cycles({"a": {"b"}, "b": set()}) == []
