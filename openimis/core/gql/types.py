@@ -20,9 +20,19 @@ from openimis.core.models import (
     UserRole,
 )
 from openimis.graphql.connection import OpenIMISConnectionField
-from openimis.graphql.filter_fields import HISTORY_FIELDS
+from openimis.graphql.filter_fields import EXACT_OR_CONTAINS, HISTORY_FIELDS, prefixed
 from openimis.graphql.loading import Needs, RelatedRows, declare_relation, prefetched
 from openimis.graphql.types import OpenIMISNodeType
+
+# the filters of an enrolment officer, also reached through the relations that lead to one
+OFFICER_FILTER_FIELDS = {
+    "id": ["exact"],
+    "uuid": ["exact"],
+    "code": EXACT_OR_CONTAINS,
+    "last_name": EXACT_OR_CONTAINS,
+    "other_names": EXACT_OR_CONTAINS,
+    "dob": ["exact"],
+}
 
 # Types of other modules, named lazily: core's code does not import the modules that own them.
 HEALTH_FACILITY_TYPE = "openimis.location.gql.types.HealthFacilityGQLType"
@@ -236,12 +246,7 @@ class UserGQLType(OpenIMISNodeType):
             "i_user__email": ["iexact"],
             "i_user__is_associated": ["exact"],
             "i_user__language_id": ["exact"],
-            "officer__id": ["exact"],
-            "officer__uuid": ["exact"],
-            "officer__code": ["exact", "icontains"],
-            "officer__last_name": ["exact", "icontains"],
-            "officer__other_names": ["exact", "icontains"],
-            "officer__dob": ["exact"],
+            **prefixed("officer__", OFFICER_FILTER_FIELDS),
         }
 
     def resolve_client_mutation_id(self, info):

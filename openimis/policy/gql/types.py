@@ -8,7 +8,7 @@ import graphene
 from graphene_django import DjangoConnectionField
 from graphene_django.filter import DjangoFilterConnectionField, GlobalIDFilter
 
-from openimis.core.gql.types import OfficerGQLType
+from openimis.core.gql.types import OFFICER_FILTER_FIELDS, OfficerGQLType
 from openimis.graphql.extensions import extend_type
 from openimis.graphql.filter_fields import HISTORY_FIELDS, RANGE_LOOKUPS, TEXT_LOOKUPS, prefixed
 from openimis.graphql.loading import Needs, declare_relation
@@ -38,12 +38,7 @@ POLICY_FILTER_FIELDS = {
     "product__date_from": ["exact", "gt", "gte", "lt", "lte"],
     "product__date_to": ["exact", "gt", "gte", "lt", "lte"],
     "product__location": ["isnull"],
-    "officer__id": ["exact"],
-    "officer__uuid": ["exact"],
-    "officer__code": ["exact", "icontains"],
-    "officer__last_name": ["exact", "icontains"],
-    "officer__other_names": ["exact", "icontains"],
-    "officer__dob": ["exact"],
+    **prefixed("officer__", OFFICER_FILTER_FIELDS),
 }
 
 INSUREE_POLICY_FILTER_FIELDS = {
