@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from openimis.claim.models import ClaimAdmin
+from openimis.core import inputs
 from openimis.core.errors import ValidationFailed
-from openimis.core.services import as_date, audit_id, required_text
+from openimis.core.services import audit_id
 from openimis.location import selectors as location_selectors
 
 CLAIM_ADMIN = "CLAIM_ADMIN"
-# labels given to core's `required_text`, which translates them
-LAST_NAME_LABEL = gettext_noop("Last name")
-OTHER_NAMES_LABEL = gettext_noop("Other names")
 
 
 def _health_facility_id(data: dict) -> int:
@@ -28,11 +25,11 @@ def _health_facility_id(data: dict) -> int:
 
 def _fill_claim_admin(claim_admin: ClaimAdmin, user, data: dict, health_facility_id: int) -> None:
     claim_admin.code = user.username
-    claim_admin.last_name = required_text(data, "last_name", LAST_NAME_LABEL, 100)
-    claim_admin.other_names = required_text(data, "other_names", OTHER_NAMES_LABEL, 100)
+    claim_admin.last_name = inputs.text(data, "last_name", _("Last name"), 100, required=True)
+    claim_admin.other_names = inputs.text(data, "other_names", _("Other names"), 100, required=True)
     claim_admin.phone = data.get("phone") or None
     claim_admin.email_id = data.get("email") or None
-    claim_admin.dob = as_date(data.get("birth_date"))
+    claim_admin.dob = inputs.as_date(data.get("birth_date"))
     claim_admin.health_facility_id = health_facility_id
     claim_admin.has_login = True
 

@@ -16,7 +16,7 @@ from openimis.contribution import selectors
 from openimis.contribution.models import ACTIONS, PAY_TYPES, RECEIPT_MAX_LENGTH, Premium
 from openimis.core import inputs
 from openimis.core.errors import NotFound, ValidationFailed
-from openimis.core.services import as_date, audit_id
+from openimis.core.services import audit_id
 from openimis.payer import selectors as payer_selectors
 from openimis.policy import selectors as policy_selectors
 from openimis.policy import services as policy_services
@@ -48,7 +48,7 @@ def _receipt(data: dict, policy, except_uuid=None) -> str:
 
 def _fill(actor, premium: Premium, data: dict, policy) -> None:
     premium.amount = inputs.amount(data.get("amount"), _("Amount"), above_zero=True)
-    premium.pay_date = as_date(data.get("pay_date"))
+    premium.pay_date = inputs.as_date(data.get("pay_date"))
     if premium.pay_date is None:
         raise ValidationFailed(_("The payment date is mandatory"))
     pay_type = str(data.get("pay_type") or "").strip()

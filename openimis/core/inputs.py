@@ -2,13 +2,17 @@
 
 `label` is the field as the user knows it, already translated (`_("Amount")`), or an API name that
 stays the same in every language (`maximumAmount`); it starts the sentence of every message, and the
-raw value the caller sent is the message's `detail`.
+value the caller sent is the message's `detail` (a missing text has none).
+
+Dates name the value in the message itself (`Invalid date: 31/12/2030`) and take no label.
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openimis.core.errors import ValidationFailed
@@ -47,3 +51,49 @@ def amount(value, label: str, *, required: bool = True, above_zero: bool = False
                                  "and %(decimals)s after it")
                                % {"field": label, "digits": AMOUNT_DIGITS, "decimals": AMOUNT_DECIMALS}, raw)
     return number.quantize(CENT) if number else CENT * 0
+
+
+def text(data: dict, key: str, label: str, max_length: int, *, required: bool = False) -> str | None:
+    """The text `data[key]`, stripped (a number is taken as its text).
+
+    Absent (None or blank): None, or refused when `required`. Refused: more than `max_length` characters
+    once stripped, with the stripped text as the detail."""
+    raw = data.get(key)
+    value = "" if raw is None else str(raw).strip()
+    if not value:
+        if required:
+            raise ValidationFailed(_("%(field)s is mandatory") % {"field": label})
+        return None
+    if len(value) > max_length:
+        raise ValidationFailed(_("%(field)s is longer than %(length)s characters")
+                               % {"field": label, "length": max_length}, value)
+    return value
+
+
+def as_date(value) -> datetime.date | None:
+    """A date from a date, a datetime (its day) or an ISO text (only its first 10 characters are read:
+    `2024-05-01T10:00` is 2024-05-01). None or "": None; anything else is refused."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValidationFailed(_("Invalid date: %(value)s") % {"value": value}) from None
+
+
+def as_datetime(value) -> datetime.datetime | None:
+    """A datetime from a datetime or an ISO text; a text without a time zone is taken as UTC. None or "":
+    None; anything else is refused."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value
+    try:
+        parsed = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed(_("Invalid date and time: %(value)s") % {"value": value}) from None
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed, datetime.UTC)

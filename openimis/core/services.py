@@ -14,9 +14,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from openimis.core import hook_registry, hooks, passwords, selectors
+from openimis.core import hook_registry, hooks, inputs, passwords, selectors
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openimis.core.models import (
     InteractiveUser,
@@ -36,41 +35,6 @@ PASSWORD_RESET_HOURS = 24
 
 def audit_id(actor: User | None) -> int:
     return (actor.id_for_audit if actor else None) or 0
-
-
-def as_date(value) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise ValidationFailed(_("Invalid date: %(value)s") % {"value": value}) from None
-
-
-def as_datetime(value) -> datetime.datetime | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value
-    try:
-        parsed = datetime.datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed(_("Invalid date and time: %(value)s") % {"value": value}) from None
-    return parsed if parsed.tzinfo else timezone.make_aware(parsed, datetime.UTC)
-
-
-def required_text(data: dict, key: str, label: str, max_length: int) -> str:
-    value = (data.get(key) or "").strip()
-    if not value:
-        raise ValidationFailed(_("%(label)s is mandatory") % {"label": _(label)})
-    if len(value) > max_length:
-        raise ValidationFailed(_("%(label)s is longer than %(length)s characters")
-                               % {"label": _(label), "length": max_length})
-    return value
 
 
 # --- reference data ------------------------------------------------------------------------
@@ -164,8 +128,8 @@ def _set_roles(actor: User | None, i_user: InteractiveUser, role_ids: Iterable[i
 
 def _fill_interactive_user(i_user: InteractiveUser, data: dict, username: str) -> None:
     i_user.login_name = username
-    i_user.last_name = required_text(data, "last_name", gettext_noop("Last name"), 100)
-    i_user.other_names = required_text(data, "other_names", gettext_noop("Other names"), 100)
+    i_user.last_name = inputs.text(data, "last_name", _("Last name"), 100, required=True)
+    i_user.other_names = inputs.text(data, "other_names", _("Other names"), 100, required=True)
     i_user.phone = data.get("phone") or None
     i_user.email = data.get("email") or None
     i_user.language = _language(data.get("language"))
@@ -184,13 +148,13 @@ def _substitution_officer_id(officer: Officer, substitute_id) -> int | None:
 
 def _fill_officer(officer: Officer, data: dict, username: str) -> None:
     officer.code = username
-    officer.last_name = required_text(data, "last_name", gettext_noop("Last name"), 100)
-    officer.other_names = required_text(data, "other_names", gettext_noop("Other names"), 100)
+    officer.last_name = inputs.text(data, "last_name", _("Last name"), 100, required=True)
+    officer.other_names = inputs.text(data, "other_names", _("Other names"), 100, required=True)
     officer.phone = data.get("phone") or None
     officer.email = data.get("email") or None
-    officer.dob = as_date(data.get("birth_date"))
+    officer.dob = inputs.as_date(data.get("birth_date"))
     officer.address = data.get("address") or None
-    officer.works_to = as_datetime(data.get("works_to"))
+    officer.works_to = inputs.as_datetime(data.get("works_to"))
     officer.location_id = data.get("location_id")  # checked by the location module (hook USER_SAVED)
     officer.substitution_officer_id = _substitution_officer_id(officer, data.get("substitution_officer_id"))
     officer.phone_communication = data.get("phone_communication")
@@ -199,7 +163,7 @@ def _fill_officer(officer: Officer, data: dict, username: str) -> None:
 
 def _validate_user_input(data: dict, user: User | None) -> tuple[str, set[str]]:
     """Checks that need no write, so that a refused mutation fails before touching any table."""
-    username = required_text(data, "username", gettext_noop("Username"), 50)
+    username = inputs.text(data, "username", _("Username"), 50, required=True)
     if not selectors.username_is_free(username, except_user_id=user.id if user else None):
         raise ValidationFailed(_("Username %(username)s is already taken") % {"username": username})
     email = data.get("email")
@@ -321,7 +285,7 @@ def _set_role_rights(actor: User | None, role: Role, right_ids: Iterable[int]) -
 
 
 def _fill_role(actor: User | None, role: Role, data: dict) -> None:
-    role.name = required_text(data, "name", gettext_noop("Role name"), 50)
+    role.name = inputs.text(data, "name", _("Role name"), 50, required=True)
     if not selectors.role_name_is_free(role.name, except_role_id=role.pk):
         raise ValidationFailed(_("Role name %(name)s is already used") % {"name": role.name})
     role.alt_language = data.get("alt_language") or None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openimis.core import hook_registry
+from openimis.core import hook_registry, inputs
 from openimis.core.errors import ValidationFailed
 from openimis.core.services import audit_id
 from openimis.insuree import hooks as insuree_hooks
@@ -20,7 +20,7 @@ from openimis.insuree.models import (
     FamilyType,
     Insuree,
 )
-from openimis.insuree.services import _code_list_row, _optional_text, _village
+from openimis.insuree.services import _code_list_row, _village
 
 
 def _fill_family(family: Family, data: dict) -> None:
@@ -30,13 +30,13 @@ def _fill_family(family: Family, data: dict) -> None:
         raise ValidationFailed(_("The village of the family is mandatory"))
     family.poverty = data.get("poverty")
     family.family_type = _code_list_row(FamilyType, data.get("family_type_id"), "familyType")
-    family.address = _optional_text(data, "address", ADDRESS_MAX_LENGTH, "address")
-    family.ethnicity = _optional_text(data, "ethnicity", 1, "ethnicity")
+    family.address = inputs.text(data, "address", "address", ADDRESS_MAX_LENGTH)
+    family.ethnicity = inputs.text(data, "ethnicity", "ethnicity", 1)
     family.confirmation_type = _code_list_row(
         ConfirmationType, data.get("confirmation_type_id"), "confirmationType"
     )
-    family.confirmation_no = _optional_text(
-        data, "confirmation_no", CONFIRMATION_NO_MAX_LENGTH, "confirmationNo"
+    family.confirmation_no = inputs.text(
+        data, "confirmation_no", "confirmationNo", CONFIRMATION_NO_MAX_LENGTH
     )
     if (
         family.confirmation_type is not None

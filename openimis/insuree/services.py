@@ -21,13 +21,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-from openimis.core import hook_registry
+from openimis.core import hook_registry, inputs
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openimis.core.history import HistoricalRecordError
-from openimis.core.services import as_date, audit_id, required_text
+from openimis.core.services import audit_id
 from openimis.insuree import numbers, selectors
 from openimis.insuree.hooks import (
     CAN_ADD_INSUREE,
@@ -55,7 +54,6 @@ from openimis.insuree.models import (
 )
 from openimis.location import selectors as location_selectors
 
-LABELS = [gettext_noop("Last name"), gettext_noop("Other names")]
 # the fields an update compares to tell whether the head insuree of an updated family changed
 COMPARED_FIELDS = [
     field
@@ -89,16 +87,6 @@ COMPARED_FIELDS = [
 
 def config() -> dict:
     return module_config("insuree")
-
-
-def _optional_text(data: dict, key: str, max_length: int, label: str) -> str | None:
-    value = data.get(key)
-    value = str(value).strip() if value not in (None, "") else ""
-    if len(value) > max_length:
-        raise ValidationFailed(
-            _("%(field)s is longer than %(length)s characters") % {"field": label, "length": max_length}
-        )
-    return value or None
 
 
 def _code_list_row(model, key, label: str):
@@ -148,13 +136,13 @@ def _status(insuree: Insuree, data: dict) -> None:
             _("Status %(status)s needs a reason of that status") % {"status": status}, str(code or "")
         )
     insuree.status_reason = reason
-    insuree.status_date = as_date(data.get("status_date")) or datetime.date.today()
+    insuree.status_date = inputs.as_date(data.get("status_date")) or datetime.date.today()
 
 
 def _fill_insuree(insuree: Insuree, data: dict) -> None:
     """Set every field from `data` (an update is complete: an omitted optional field is cleared)."""
-    insuree.last_name = required_text(data, "last_name", "Last name", NAME_MAX_LENGTH)
-    insuree.other_names = required_text(data, "other_names", "Other names", NAME_MAX_LENGTH)
+    insuree.last_name = inputs.text(data, "last_name", _("Last name"), NAME_MAX_LENGTH, required=True)
+    insuree.other_names = inputs.text(data, "other_names", _("Other names"), NAME_MAX_LENGTH, required=True)
     insuree.chf_id = (data.get("chf_id") or "").strip() or None
     if not insuree.chf_id:
         raise ValidationFailed(_("The insurance number is mandatory"))
@@ -164,7 +152,7 @@ def _fill_insuree(insuree: Insuree, data: dict) -> None:
     insuree.gender = _code_list_row(Gender, data.get("gender_id"), "gender")
     if insuree.gender is None:
         raise ValidationFailed(_("The gender is mandatory"))
-    insuree.dob = as_date(data.get("dob"))
+    insuree.dob = inputs.as_date(data.get("dob"))
     if insuree.dob is None:
         raise ValidationFailed(_("The date of birth is mandatory"))
     if insuree.dob > datetime.date.today():
@@ -173,11 +161,11 @@ def _fill_insuree(insuree: Insuree, data: dict) -> None:
     if marital is not None and marital not in MARITAL_STATUSES:
         raise ValidationFailed(_("Unknown marital status: %(value)s") % {"value": marital})
     insuree.marital = marital
-    insuree.passport = _optional_text(data, "passport", PASSPORT_MAX_LENGTH, "passport")
-    insuree.phone = _optional_text(data, "phone", 50, "phone")
-    insuree.email = _optional_text(data, "email", 100, "email")
-    insuree.current_address = _optional_text(data, "current_address", ADDRESS_MAX_LENGTH, "currentAddress")
-    insuree.geolocation = _optional_text(data, "geolocation", 250, "geolocation")
+    insuree.passport = inputs.text(data, "passport", "passport", PASSPORT_MAX_LENGTH)
+    insuree.phone = inputs.text(data, "phone", "phone", 50)
+    insuree.email = inputs.text(data, "email", "email", 100)
+    insuree.current_address = inputs.text(data, "current_address", "currentAddress", ADDRESS_MAX_LENGTH)
+    insuree.geolocation = inputs.text(data, "geolocation", "geolocation", 250)
     insuree.current_village = _village(data.get("current_village_id"))
     insuree.card_issued = bool(data.get("card_issued"))
     insuree.offline = bool(data.get("offline"))
@@ -236,7 +224,7 @@ def _save_photo(actor, insuree: Insuree, photo_data: dict | None) -> None:
         return
     content = _photo_content(photo_data)
     current = insuree.photo if insuree.photo_id else None
-    date = as_date(photo_data.get("date")) or datetime.date.today()
+    date = inputs.as_date(photo_data.get("date")) or datetime.date.today()
     officer_id = photo_data.get("officer_id")
     if current is not None:
         same_content = (

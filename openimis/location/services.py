@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
+from openimis.core import inputs
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
-from openimis.core.services import as_date, audit_id, required_text
+from openimis.core.services import audit_id
 from openimis.location import rights, selectors
 from openimis.location.models import (
     CARE_TYPES,
@@ -77,24 +78,9 @@ CHANGE_NEEDS_RIGHT = {  # municipalities and villages; regions and districts nee
     MUNICIPALITY: gettext_noop("this change of a municipality needs right %(right)s"),
     VILLAGE: gettext_noop("this change of a village needs right %(right)s"),
 }
-# labels given to core's `required_text`, which translates them
-LABELS = [gettext_noop("Location code"), gettext_noop("Location name"), gettext_noop("Health facility code"),
-          gettext_noop("Health facility name")]
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-def _optional_text(data: dict, key: str, label: str, max_length: int) -> str | None:
-    """`label`: marked with `gettext_noop` by the caller, translated here."""
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    value = str(value).strip()
-    if len(value) > max_length:
-        raise ValidationFailed(_("%(label)s is longer than %(length)s characters")
-                               % {"label": _(label), "length": max_length})
-    return value or None
-
 
 def _optional_count(data: dict, key: str, label: str) -> int | None:
     """`label`: marked with `gettext_noop` by the caller, translated here."""
@@ -193,11 +179,11 @@ def _parent_for(actor, location_type: str, parent_uuid: str | None) -> Location 
 
 
 def _fill_location(location: Location, data: dict) -> None:
-    location.code = required_text(data, "code", "Location code", 8)
+    location.code = inputs.text(data, "code", _("Location code"), 8, required=True)
     if not selectors.location_code_is_free(location.code, except_location_id=location.pk):
         raise ValidationFailed(_("Location code %(code)s is already used") % {"code": location.code},
                                "mutation.location_code_duplicated")
-    location.name = required_text(data, "name", "Location name", 50)
+    location.name = inputs.text(data, "name", _("Location name"), 50, required=True)
     # complete update: an omitted optional value is cleared
     location.male_population = _optional_count(data, "male_population", gettext_noop("Male population"))
     location.female_population = _optional_count(data, "female_population", gettext_noop("Female population"))
@@ -336,7 +322,8 @@ def _price_list_id(data: dict, key: str, field_name: str, unknown: str) -> int |
 
 
 def _contract_dates(data: dict) -> tuple[datetime.date | None, datetime.date | None]:
-    start, end = as_date(data.get("contract_start_date")), as_date(data.get("contract_end_date"))
+    start = inputs.as_date(data.get("contract_start_date"))
+    end = inputs.as_date(data.get("contract_end_date"))
     if (start is None) != (end is None):
         raise ValidationFailed(_("Give both contract dates or neither"))
     if start is not None and end <= start:
@@ -358,11 +345,11 @@ def _status(data: dict, current: str | None) -> str:
 
 
 def _fill_health_facility(actor, facility: HealthFacility, data: dict) -> None:
-    facility.code = required_text(data, "code", "Health facility code", 8)
+    facility.code = inputs.text(data, "code", _("Health facility code"), 8, required=True)
     if not selectors.health_facility_code_is_free(facility.code, except_health_facility_id=facility.pk):
         raise ValidationFailed(_("Health facility code %(code)s is already used") % {"code": facility.code},
                                "mutation.health_facility_code_duplicated")
-    facility.name = required_text(data, "name", "Health facility name", 100)
+    facility.name = inputs.text(data, "name", _("Health facility name"), 100, required=True)
     legal_form = (data.get("legal_form_id") or "").strip()
     if not legal_form:
         raise ValidationFailed(_("Legal form is mandatory"))
@@ -387,11 +374,11 @@ def _fill_health_facility(actor, facility: HealthFacility, data: dict) -> None:
         raise ValidationFailed(_("A health facility is located in a district"),
                                _(IS_A[district.type]) % {"code": district.code})
     facility.location = district
-    facility.acc_code = _optional_text(data, "acc_code", gettext_noop("Accounting code"), 25)
-    facility.address = _optional_text(data, "address", gettext_noop("Address"), 100)
-    facility.phone = _optional_text(data, "phone", gettext_noop("Phone"), 50)
-    facility.fax = _optional_text(data, "fax", gettext_noop("Fax"), 50)
-    facility.email = _optional_text(data, "email", gettext_noop("E-mail"), 50)
+    facility.acc_code = inputs.text(data, "acc_code", _("Accounting code"), 25)
+    facility.address = inputs.text(data, "address", _("Address"), 100)
+    facility.phone = inputs.text(data, "phone", _("Phone"), 50)
+    facility.fax = inputs.text(data, "fax", _("Fax"), 50)
+    facility.email = inputs.text(data, "email", _("E-mail"), 50)
     facility.services_pricelist_id = _price_list_id(data, "services_pricelist_id", "services_pricelist",
                                                     gettext_noop("Unknown services price list: %(value)s"))
     facility.items_pricelist_id = _price_list_id(data, "items_pricelist_id", "items_pricelist",

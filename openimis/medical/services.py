@@ -42,21 +42,8 @@ FALSE_TEXTS = {"0", "false", "f", "no", "n", ""}
 # A `label` is the input's field name as the API spells it (careType, qtyProvided): it names the field
 # in the messages and stays as it is in every language.
 
-def _text(data: dict, key: str, label: str, max_length: int, required: bool = False) -> str | None:
-    value = data.get(key)
-    value = str(value).strip() if value is not None else ""
-    if not value:
-        if required:
-            raise ValidationFailed(_("%(field)s is mandatory") % {"field": label})
-        return None
-    if len(value) > max_length:
-        raise ValidationFailed(_("%(field)s is longer than %(length)s characters")
-                               % {"field": label, "length": max_length}, value)
-    return value
-
-
 def _choice(data: dict, key: str, label: str, choices, required: bool = True) -> str | None:
-    value = _text(data, key, label, 1, required)
+    value = inputs.text(data, key, label, 1, required=required)
     if value is not None and value not in choices:
         raise ValidationFailed(_("%(field)s must be one of %(choices)s")
                                % {"field": label, "choices": ", ".join(choices)}, value)
@@ -115,8 +102,8 @@ def _boolean(value, label: str) -> bool:
 
 def _common_fields(data: dict) -> dict:
     return {
-        "code": _text(data, "code", "code", CODE_MAX_LENGTH, required=True),
-        "name": _text(data, "name", "name", 100, required=True),
+        "code": inputs.text(data, "code", "code", CODE_MAX_LENGTH, required=True),
+        "name": inputs.text(data, "name", "name", 100, required=True),
         "care_type": _choice(data, "care_type", "careType", CARE_TYPES),
         "price": inputs.amount(data.get("price"), "price"),
         "maximum_amount": inputs.amount(data.get("maximum_amount"), "maximumAmount", required=False),
@@ -129,13 +116,13 @@ def item_fields(data: dict) -> dict:
     return {
         **_common_fields(data),
         "type": _choice(data, "type", "type", ITEM_TYPES),
-        "package": _text(data, "package", "package", 255),
+        "package": inputs.text(data, "package", "package", 255),
         "quantity": inputs.amount(data.get("quantity"), "quantity", required=False),
     }
 
 
 def service_fields(data: dict) -> dict:
-    packagetype = _text(data, "packagetype", "packagetype", 1) or ServicePackageType.SIMPLE
+    packagetype = inputs.text(data, "packagetype", "packagetype", 1) or ServicePackageType.SIMPLE
     if packagetype not in ServicePackageType.values:
         raise ValidationFailed(_("%(field)s must be one of %(choices)s")
                                % {"field": "packagetype", "choices": ", ".join(ServicePackageType.values)},

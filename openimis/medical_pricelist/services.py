@@ -53,15 +53,11 @@ PRICE_LABEL = gettext_noop("price")
 LIST_LOCATION_TYPES = ("R", "D")
 
 
-def _date(value) -> datetime.date:
-    if value in (None, ""):
-        raise ValidationFailed(_("pricelistDate is mandatory"))
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise ValidationFailed(_("pricelistDate is not a date"), str(value)) from None
+def _pricelist_date(value) -> datetime.date:
+    day = inputs.as_date(value)
+    if day is None:
+        raise ValidationFailed(_("%(field)s is mandatory") % {"field": "pricelistDate"})
+    return day
 
 
 def _fields(kind: str, data: dict, exclude_uuid: str | None = None) -> dict:
@@ -79,7 +75,7 @@ def _fields(kind: str, data: dict, exclude_uuid: str | None = None) -> dict:
             raise ValidationFailed(_("Unknown location"), str(data["location_id"]))
         if location.type not in LIST_LOCATION_TYPES:
             raise ValidationFailed(_("A price list belongs to a region or a district"), location.code)
-    return {"name": name, "pricelist_date": _date(data.get("pricelist_date")), "location": location}
+    return {"name": name, "pricelist_date": _pricelist_date(data.get("pricelist_date")), "location": location}
 
 
 def _medical_objects(kind: str, uuids) -> dict:

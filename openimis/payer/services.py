@@ -10,11 +10,10 @@ import re
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from openimis.core import inputs
 from openimis.core.errors import NotFound, ValidationFailed
-from openimis.core.services import as_date, audit_id, required_text
+from openimis.core.services import audit_id
 from openimis.payer import selectors
 from openimis.payer.models import (
     ADDRESS_MAX_LENGTH,
@@ -29,20 +28,6 @@ from openimis.payer.models import (
 # a payer belongs to a region or a district (the payer page offers these two pickers)
 PAYER_LOCATION_TYPES = ("R", "D")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+$")
-# labels given to `required_text` / `_optional_text`, which translate them
-PAYER_NAME = gettext_noop("Payer name")
-
-
-def _optional_text(data: dict, key: str, label: str, max_length: int) -> str | None:
-    """`label`: marked with `gettext_noop` by the caller, translated here."""
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    value = str(value).strip()
-    if len(value) > max_length:
-        raise ValidationFailed(_("%(label)s is longer than %(length)s characters")
-                               % {"label": _(label), "length": max_length})
-    return value or None
 
 
 def _type_code(value) -> str:
@@ -67,7 +52,7 @@ def _location(actor, location_uuid):
 
 
 def _email(data: dict) -> str | None:
-    email = _optional_text(data, "email", gettext_noop("E-mail"), CONTACT_MAX_LENGTH)
+    email = inputs.text(data, "email", _("E-mail"), CONTACT_MAX_LENGTH)
     if email and not EMAIL_PATTERN.match(email):
         raise ValidationFailed(_("%(email)s is not an e-mail address") % {"email": email})
     return email
@@ -75,12 +60,12 @@ def _email(data: dict) -> str | None:
 
 def _fill_payer(actor, payer: Payer, data: dict) -> None:
     """Set every field from `data` (an update is complete: an omitted optional field is cleared)."""
-    payer.name = required_text(data, "name", PAYER_NAME, NAME_MAX_LENGTH)
+    payer.name = inputs.text(data, "name", _("Payer name"), NAME_MAX_LENGTH, required=True)
     payer.type_id = _type_code(data.get("type"))
     payer.location = _location(actor, data.get("location_uuid"))
-    payer.address = _optional_text(data, "address", gettext_noop("Address"), ADDRESS_MAX_LENGTH)
-    payer.phone = _optional_text(data, "phone", gettext_noop("Phone"), CONTACT_MAX_LENGTH)
-    payer.fax = _optional_text(data, "fax", gettext_noop("Fax"), CONTACT_MAX_LENGTH)
+    payer.address = inputs.text(data, "address", _("Address"), ADDRESS_MAX_LENGTH)
+    payer.phone = inputs.text(data, "phone", _("Phone"), CONTACT_MAX_LENGTH)
+    payer.fax = inputs.text(data, "fax", _("Fax"), CONTACT_MAX_LENGTH)
     payer.email = _email(data)
 
 
@@ -124,11 +109,8 @@ def delete_payer(actor, uuid) -> Payer:
 
 # --- fundings ---------------------------------------------------------------------------------------
 
-RECEIPT = gettext_noop("Receipt")
-
-
 def _pay_date(value) -> datetime.date:
-    pay_date = as_date(value)
+    pay_date = inputs.as_date(value)
     if pay_date is None:
         raise ValidationFailed(_("The pay date is mandatory"))
     if pay_date > timezone.localdate():
@@ -169,7 +151,7 @@ def add_funding(actor, data: dict) -> Funding:
                                  "sold in another area") % names)
     amount = inputs.amount(data.get("amount"), _("Amount"), above_zero=True)
     pay_date = _pay_date(data.get("pay_date"))
-    receipt = required_text(data, "receipt", RECEIPT, RECEIPT_MAX_LENGTH)
+    receipt = inputs.text(data, "receipt", _("Receipt"), RECEIPT_MAX_LENGTH, required=True)
     return Funding.objects.create(payer=payer, product=product, amount=amount, pay_date=pay_date,
                                   receipt=receipt, status=FundingStatus.PENDING, user_created=actor,
                                   user_updated=actor)

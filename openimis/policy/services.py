@@ -19,7 +19,7 @@ from openimis.core import hook_registry, inputs
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, ValidationFailed
-from openimis.core.services import as_date, audit_id
+from openimis.core.services import audit_id
 from openimis.insuree import selectors as insuree_selectors
 from openimis.policy import selectors, values
 from openimis.policy.hooks import POLICY_IN_USE, POLICY_PAID, POLICY_RENEWED
@@ -60,7 +60,7 @@ def compute_values(actor, stage: str, enroll_date, product_id, family_id, prev_u
     """`policyValues`: an unsaved policy with its start and expiry dates and value, and the warnings."""
     if stage not in STAGES:
         raise ValidationFailed(_("Unknown policy stage: %(stage)s") % {"stage": stage})
-    enroll = as_date(enroll_date)
+    enroll = inputs.as_date(enroll_date)
     product = product_for(product_id)
     family = family_for(actor, family_id)
     previous = selectors.policy_by(actor, uuid=prev_uuid) if prev_uuid else None
@@ -81,9 +81,9 @@ def _officer(officer_id):
 
 
 def _fill_policy(actor, policy: Policy, data: dict) -> None:
-    policy.enroll_date = as_date(data.get("enroll_date"))
-    policy.start_date = as_date(data.get("start_date"))
-    policy.expiry_date = as_date(data.get("expiry_date"))
+    policy.enroll_date = inputs.as_date(data.get("enroll_date"))
+    policy.start_date = inputs.as_date(data.get("start_date"))
+    policy.expiry_date = inputs.as_date(data.get("expiry_date"))
     if policy.enroll_date is None or policy.start_date is None or policy.expiry_date is None:
         raise ValidationFailed(_("The enrolment, start and expiry dates are mandatory"))
     if policy.enroll_date > datetime.date.today():

@@ -14,12 +14,11 @@ from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from openimis.core import inputs
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.history import HistoricalRecordError
-from openimis.core.services import as_date, audit_id, required_text
+from openimis.core.services import audit_id
 from openimis.location import selectors as location_selectors
 from openimis.product import selectors
 from openimis.product.models import (
@@ -70,8 +69,6 @@ LINE_LIMITS = {  # limit field -> the limitation type that governs it
 LINE_FIELDS = ["price_origin", "limitation_type", "limitation_type_r", "limitation_type_e", *LINE_LIMITS,
                *LINE_COUNTS, "ceiling_exclusion_adult", "ceiling_exclusion_child"]
 CYCLE_PATTERN = re.compile(r"^(\d{2})-(\d{2})$")
-# labels given to core's `required_text`, which translates them
-LABELS = [gettext_noop("Product code"), gettext_noop("Product name")]
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -121,7 +118,7 @@ def _start_cycle(value, name: str) -> str | None:
 
 
 def _start_of_day(value, name: str) -> datetime.datetime:
-    day = as_date(value)
+    day = inputs.as_date(value)
     if day is None:
         raise ValidationFailed(_("%(field)s is mandatory") % {"field": _label(name)})
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()), datetime.UTC)
@@ -157,8 +154,8 @@ def _conversion_product(conversion_uuid, product: Product | None):
 
 def _fill_product(product: Product, data: dict) -> None:
     """Set every field from `data` (an update is complete: an omitted optional field is cleared)."""
-    product.code = required_text(data, "code", "Product code", CODE_MAX_LENGTH)
-    product.name = required_text(data, "name", "Product name", NAME_MAX_LENGTH)
+    product.code = inputs.text(data, "code", _("Product code"), CODE_MAX_LENGTH, required=True)
+    product.name = inputs.text(data, "name", _("Product name"), NAME_MAX_LENGTH, required=True)
     product.date_from = _start_of_day(data.get("date_from"), "date_from")
     product.date_to = _start_of_day(data.get("date_to"), "date_to")
     if product.date_from > product.date_to:
@@ -179,11 +176,7 @@ def _fill_product(product: Product, data: dict) -> None:
     for name, field in PRODUCT_MONEY.items():
         setattr(product, field, inputs.amount(data.get(name), _label(name), required=False))
     for name, max_length in PRODUCT_TEXTS.items():
-        value = (data.get(name) or "").strip() or None
-        if value and len(value) > max_length:
-            raise ValidationFailed(_("%(field)s is longer than %(length)s characters")
-                                   % {"field": _label(name), "length": max_length})
-        setattr(product, name, value)
+        setattr(product, name, inputs.text(data, name, _label(name), max_length))
     for name, field in START_CYCLES.items():
         setattr(product, field, _start_cycle(data.get(name), name))
     for name in PERCENTAGES:

@@ -1,14 +1,15 @@
-"""`openimis.core.inputs.amount`: the one rule of the amounts of money every module reads."""
+"""`openimis.core.inputs`: the one rule of the amounts of money, texts and dates every module reads."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.utils import translation
 
 from openimis.core.errors import ValidationFailed
-from openimis.core.inputs import amount
+from openimis.core.inputs import amount, as_date, as_datetime, text
 
 TOO_PRECISE = "Amount must have at most 16 digits before the decimal point and 2 after it"
 
@@ -94,3 +95,110 @@ def test_the_messages_in_french(value, options, french):
     with translation.override("fr"), pytest.raises(ValidationFailed) as caught:
         amount(value, "Montant", **options)
     assert caught.value.message == french
+
+
+# --- texts ---------------------------------------------------------------------------------------
+
+def text_refusal(value, max_length: int = 5, **options) -> ValidationFailed:
+    with pytest.raises(ValidationFailed) as caught:
+        text({"name": value}, "name", "Name", max_length, **options)
+    return caught.value
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("abc", "abc"), ("  abc  ", "abc"), ("a b", "a b"), ("\tabcde\n", "abcde"), (12, "12"), (0, "0"),
+])
+def test_a_text_comes_back_stripped(value, expected):
+    assert text({"name": value}, "name", "Name", 5) == expected
+    assert text({"name": value}, "name", "Name", 5, required=True) == expected
+
+
+@pytest.mark.parametrize("data", [{}, {"name": None}, {"name": ""}, {"name": "   "}, {"name": "\t\n"}])
+def test_an_absent_text_is_none_unless_required(data):
+    assert text(data, "name", "Name", 5) is None
+    with pytest.raises(ValidationFailed) as caught:
+        text(data, "name", "Name", 5, required=True)
+    assert (caught.value.message, caught.value.detail) == ("Name is mandatory", None)
+
+
+def test_a_text_may_have_max_length_characters_once_stripped():
+    assert text({"name": "abcde"}, "name", "Name", 5) == "abcde"
+    assert text({"name": "  abcde  "}, "name", "Name", 5) == "abcde"
+
+
+@pytest.mark.parametrize("options", [{}, {"required": True}])
+def test_a_longer_text_is_refused_with_the_text_as_detail(options):
+    error = text_refusal("  abcdef ", **options)
+    assert (error.message, error.detail) == ("Name is longer than 5 characters", "abcdef")
+    assert text_refusal("ab", max_length=1).message == "Name is longer than 1 characters"
+
+
+def test_the_label_is_given_already_translated_or_as_an_api_name():
+    with translation.override("fr"):
+        assert text_refusal(None, required=True).message == "Name est obligatoire"
+        with pytest.raises(ValidationFailed) as caught:
+            text({"name": "abcdef"}, "name", "Nom", 5)
+    assert caught.value.message == "Nom dépasse 5 caractères"
+    with pytest.raises(ValidationFailed) as caught:
+        text({"current_address": "x" * 3}, "current_address", "currentAddress", 2)
+    assert caught.value.message == "currentAddress is longer than 2 characters"
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2024-05-01", datetime.date(2024, 5, 1)),
+    ("2024-05-01T10:30:00", datetime.date(2024, 5, 1)),
+    ("2024-05-01 23:59", datetime.date(2024, 5, 1)),
+    (datetime.date(2024, 2, 29), datetime.date(2024, 2, 29)),
+    (datetime.datetime(2024, 5, 1, 23, 59, tzinfo=datetime.UTC), datetime.date(2024, 5, 1)),
+])
+def test_a_date_from_a_date_a_datetime_or_its_iso_text(value, expected):
+    result = as_date(value)
+    assert result == expected and type(result) is datetime.date
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_an_absent_date_is_none(value):
+    assert as_date(value) is None
+    assert as_datetime(value) is None
+
+
+@pytest.mark.parametrize("value", ["31/12/2024", "2024-13-01", "2023-02-29", "tomorrow", " "])
+def test_what_is_not_a_date_is_refused_with_the_value_in_the_message(value):
+    with pytest.raises(ValidationFailed) as caught:
+        as_date(value)
+    assert (caught.value.message, caught.value.detail) == (f"Invalid date: {value}", None)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("2024-05-01T10:30:00+02:00",
+     datetime.datetime(2024, 5, 1, 10, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))),
+    ("2024-05-01T10:30:00", datetime.datetime(2024, 5, 1, 10, 30, tzinfo=datetime.UTC)),
+    ("2024-05-01", datetime.datetime(2024, 5, 1, tzinfo=datetime.UTC)),
+])
+def test_a_datetime_from_its_iso_text_is_utc_without_a_time_zone(value, expected):
+    result = as_datetime(value)
+    assert result == expected and result.utcoffset() == expected.utcoffset()
+
+
+def test_a_datetime_is_kept_as_it_is():
+    naive = datetime.datetime(2024, 5, 1, 10, 30)
+    assert as_datetime(naive) is naive
+
+
+@pytest.mark.parametrize("value", ["31/12/2024 10:00", "2024-05-01T25:00", "now"])
+def test_what_is_not_a_datetime_is_refused_with_the_value_in_the_message(value):
+    with pytest.raises(ValidationFailed) as caught:
+        as_datetime(value)
+    assert (caught.value.message, caught.value.detail) == (f"Invalid date and time: {value}", None)
+
+
+def test_the_date_messages_in_french():
+    with translation.override("fr"):
+        with pytest.raises(ValidationFailed) as caught:
+            as_date("31/12/2024")
+        assert caught.value.message == "Date invalide : 31/12/2024"
+        with pytest.raises(ValidationFailed) as caught:
+            as_datetime("now")
+        assert caught.value.message == "Date et heure invalides : now"

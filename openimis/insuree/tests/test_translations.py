@@ -54,7 +54,7 @@ def test_a_taken_number_in_the_language_of_the_caller(admin_user, places, langua
         (
             "fr",
             [
-                "Nom : champ obligatoire",
+                "Nom est obligatoire",
                 "Le sexe est obligatoire",
                 "La date de naissance ne peut pas être dans le futur",
                 "Le statut DE exige un motif de ce statut",

@@ -78,7 +78,7 @@ def test_an_english_user_keeps_english_with_a_french_browser(gql, admin, tree):
 # --- the location tree, in French and in English --------------------------------------------------
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("fr", "Nom de la localisation : champ obligatoire"),
+    ("fr", "Nom de la localisation est obligatoire"),
     ("en", "Location name is mandatory"),
 ])
 def test_a_missing_name_names_the_field_in_the_language(tree, language, expected):

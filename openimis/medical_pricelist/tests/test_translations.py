@@ -103,11 +103,20 @@ def test_an_english_user_gets_the_taken_name_error_in_english(gql, admin, kind, 
 # --- the price-list services, in French and in English ----------------------------------------------
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("fr", "La date de la liste de prix est obligatoire"),
+    ("fr", "pricelistDate est obligatoire"),
     ("en", "pricelistDate is mandatory"),
 ])
 def test_missing_date(admin, language, expected):
     error = failure(language, lambda: services.create_pricelist("items", admin, {"name": "A"}))
+    assert error.message == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fr", "Date invalide : 31/12/2024"),
+    ("en", "Invalid date: 31/12/2024"),
+])
+def test_bad_date(admin, language, expected):
+    error = failure(language, lambda: new_list(admin, "items", "A", pricelist_date="31/12/2024"))
     assert error.message == expected
 
 
@@ -250,7 +259,7 @@ def test_claim_admin_of_an_unknown_health_facility(admin, language, expected):
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("fr", "Nom : champ obligatoire"),
+    ("fr", "Nom est obligatoire"),
     ("en", "Last name is mandatory"),
 ])
 def test_claim_admin_without_last_name(admin, district, language, expected):
@@ -275,7 +284,7 @@ def _entries(po_file: Path) -> dict[str, str]:
     return entries
 
 
-@pytest.mark.parametrize(("module", "count"), [("medical_pricelist", 23), ("claim", 5)])
+@pytest.mark.parametrize(("module", "count"), [("medical_pricelist", 22), ("claim", 5)])
 def test_french_catalogue_translates_every_message(module, count):
     locale = Path(settings.PACKAGE_DIR) / module / "locale"
     french = _entries(locale / "fr" / "LC_MESSAGES" / "django.po")

@@ -39,12 +39,12 @@ def french_admin(db):
 
 
 @pytest.mark.parametrize(("language", "messages"), [
-    ("fr", ["Nom du payeur : champ obligatoire", "Nom du payeur : plus de 100 caractères",
+    ("fr", ["Nom du payeur est obligatoire", "Nom du payeur dépasse 100 caractères",
             "Le type de payeur est obligatoire", "Type de payeur inconnu : X",
             "La localisation du payeur est obligatoire",
             "Un payeur est rattaché à une région ou à un district",
-            "x@ n'est pas une adresse électronique", "Téléphone : plus de 50 caractères",
-            "Fax : plus de 50 caractères", "Adresse : plus de 100 caractères"]),
+            "x@ n'est pas une adresse électronique", "Téléphone dépasse 50 caractères",
+            "Fax dépasse 50 caractères", "Adresse dépasse 100 caractères"]),
     ("en", ["Payer name is mandatory", "Payer name is longer than 100 characters",
             "The payer type is mandatory", "Unknown payer type: X", "The location of the payer is mandatory",
             "A payer belongs to a region or a district", "x@ is not an e-mail address",
