@@ -181,22 +181,25 @@ def _validate_user_input(data: dict, user: User | None) -> tuple[str, set[str]]:
     return username, types
 
 
+def _saved_profile(actor: User, existing, model, fill):
+    """A user's profile of one type (interactive user, officer): the existing row with its history kept,
+    or a new one; filled by `fill`, saved."""
+    row = existing or model(audit_user_id=audit_id(actor))
+    if row.pk:
+        row.save_history(audit_id(actor))
+    fill(row)
+    row.save()
+    return row
+
+
 def _save_user_flavours(actor: User, user: User, data: dict, username: str, types: set[str]) -> None:
     if "INTERACTIVE" in types:
-        i_user = user.i_user or InteractiveUser(audit_user_id=audit_id(actor))
-        if i_user.pk:
-            i_user.save_history(audit_id(actor))
-        _fill_interactive_user(i_user, data, username)
-        i_user.save()
-        user.i_user = i_user
-        _set_roles(actor, i_user, data.get("roles") or [])
+        user.i_user = _saved_profile(actor, user.i_user, InteractiveUser,
+                                     lambda i_user: _fill_interactive_user(i_user, data, username))
+        _set_roles(actor, user.i_user, data.get("roles") or [])
     if "OFFICER" in types:
-        officer = user.officer or Officer(audit_user_id=audit_id(actor))
-        if officer.pk:
-            officer.save_history(audit_id(actor))
-        _fill_officer(officer, data, username)
-        officer.save()
-        user.officer = officer
+        user.officer = _saved_profile(actor, user.officer, Officer,
+                                      lambda officer: _fill_officer(officer, data, username))
 
 
 def _save_other_user_types(actor: User | None, user: User, data: dict, types: set[str]) -> None:
