@@ -7,7 +7,7 @@ class PolicyConfig(OpenIMISModuleConfig):
     label = "policy"
     module_name = "policy"
     verbose_name = "openIMIS policies"
-    requires = ["core", "location", "product", "insuree"]
+    requires = ["core", "location", "medical", "product", "insuree"]
     default_config = {
         # 1: a policy whose contributions cover its value becomes Active; 2 or 3: it becomes Ready (16)
         "activation_option": 1,

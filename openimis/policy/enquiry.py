@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from openimis.core import hook_registry
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound
 from openimis.insuree import selectors as insuree_selectors
+from openimis.medical import selectors as medical_selectors
 from openimis.policy import selectors, values
 from openimis.policy.hooks import INSUREE_CATEGORY_USAGE, INSUREE_LINE_USAGE, POLICY_CONSUMPTION
 from openimis.policy.models import ACTIVE, EXPIRED
@@ -160,15 +163,52 @@ def _usage(hook: str, *args) -> dict | int:
     return answers[0] if answers else {}
 
 
+def _latest_coverage(insuree):
+    """The insuree's current insuree-policy on a current policy of a current product, the latest expiring
+    first, whatever the policy's status: the product the eligibility answer speaks of (as 24.10 reads
+    it)."""
+    return (selectors.current_insuree_policies()
+            .filter(insuree=insuree, policy__validity_to__isnull=True,
+                    policy__product__validity_to__isnull=True)
+            .select_related("policy__product")
+            .order_by(F("expiry_date").desc(nulls_last=True), "-id").first())
+
+
+# the answer for an insuree no policy has ever covered: nothing left, nothing allowed
+NOTHING_LEFT = {
+    "prod_id": None, "total_admissions_left": 0, "total_visits_left": 0, "total_consultations_left": 0,
+    "total_surgeries_left": 0, "total_deliveries_left": 0, "total_antenatal_left": 0,
+    "consultation_amount_left": 0, "surgery_amount_left": 0, "delivery_amount_left": 0,
+    "hospitalization_amount_left": 0, "antenatal_amount_left": 0, "is_item_ok": False, "is_service_ok": False,
+}
+UNKNOWN_CODE = {
+    "item": gettext_noop("No medical item with the code %(code)s"),
+    "service": gettext_noop("No medical service with the code %(code)s"),
+}
+
+
+def _check_code(kind: str, code: str | None) -> None:
+    """An item or service code the enquiry names must be a current one (24.10 answers an error)."""
+    if code is None:
+        return
+    rows = medical_selectors.items() if kind == "item" else medical_selectors.services()
+    if not rows.filter(code__iexact=code).exists():
+        raise NotFound(_(UNKNOWN_CODE[kind]) % {"code": code}, code)
+
+
 def eligibility(user, chf_id: str, item_code: str | None = None, service_code: str | None = None) -> dict:
+    """Spec 7.6: what the insuree may still use. The product is that of their latest coverage (its id as
+    `prodId`, as 24.10 answers it); the lines of an item or a service count under an active policy only."""
     insuree = insuree_by_chf_id(user, chf_id)
-    coverage = _active_coverage(insuree)
-    if coverage is None:
-        return {"is_item_ok": False if item_code else None, "is_service_ok": False if service_code else None}
-    product = coverage.policy.product
-    used = _usage(INSUREE_CATEGORY_USAGE, insuree, coverage.policy) or {}
+    _check_code("item", item_code)
+    _check_code("service", service_code)
+    latest = _latest_coverage(insuree)
+    if latest is None:
+        return dict(NOTHING_LEFT)
+    product = latest.policy.product
+    used = _usage(INSUREE_CATEGORY_USAGE, insuree, latest.policy) or {}
     answer = {
-        "prod_id": product.code,
+        "prod_id": str(product.id),
         "total_admissions_left": _count_left(product.max_no_hospitalization, used.get("hospitalization")),
         "total_visits_left": _count_left(product.max_no_visits, used.get("visits")),
         "total_consultations_left": _count_left(product.max_no_consultation, used.get("consultation")),
@@ -182,12 +222,15 @@ def eligibility(user, chf_id: str, item_code: str | None = None, service_code: s
         "hospitalization_amount_left": product.max_amount_hospitalization,
         "antenatal_amount_left": product.max_amount_antenatal,
     }
+    active = _active_coverage(insuree)
     if item_code:
-        answer.update(_line(insuree, coverage, "item", product_selectors.product_items(product)
-                            .filter(item__code=item_code).first()))
+        line = (product_selectors.product_items(active.policy.product)
+                .filter(item__code__iexact=item_code).first() if active else None)
+        answer.update(_line(insuree, active, "item", line))
     if service_code:
-        answer.update(_line(insuree, coverage, "service", product_selectors.product_services(product)
-                            .filter(service__code=service_code).first()))
+        line = (product_selectors.product_services(active.policy.product)
+                .filter(service__code__iexact=service_code).first() if active else None)
+        answer.update(_line(insuree, active, "service", line))
     return answer
 
 

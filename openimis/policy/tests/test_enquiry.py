@@ -34,7 +34,7 @@ def test_eligibility_of_a_covered_insuree(admin_gql):
     ProductService.objects.create(product=data["product"], service=service, waiting_period_adult=2)
     policy = new_policy(admin_gql, data["product"], data["family"], data["officer"], isPaid=True)
     answer = admin_gql(ELIGIBILITY % "500000001")["data"]["policyEligibilityByInsuree"]
-    assert answer["prodId"] == data["product"].code
+    assert answer["prodId"] == str(data["product"].id)  # 24.10 answers the product's id
     counts = (answer["totalVisitsLeft"], answer["totalAdmissionsLeft"], answer["totalSurgeriesLeft"])
     assert counts == (5, 2, None)
     assert answer["surgeryAmountLeft"] == 300
@@ -44,13 +44,26 @@ def test_eligibility_of_a_covered_insuree(admin_gql):
     service_answer = service_answer["policyServiceEligibilityByInsuree"]
     assert service_answer["isServiceOk"] is False  # two months of waiting from today's cover
     assert service_answer["serviceLeft"] is None
-    unknown = admin_gql(ITEM % ("500000001", "NOPE"))["data"]["policyItemEligibilityByInsuree"]
-    assert unknown["isItemOk"] is False
+    unknown = admin_gql(ITEM % ("500000001", "NOPE"))
+    assert unknown["errors"][0]["message"] == "No medical item with the code NOPE"
+    unknown = admin_gql(SERVICE % ("500000001", "NOPE"))
+    assert unknown["errors"][0]["message"] == "No medical service with the code NOPE"
 
 
-def test_no_active_policy_and_unknown_insuree(admin_gql):
+def test_no_policy_and_unknown_insuree(admin_gql):
     world(admin_gql, "EN", "500000002")
     answer = admin_gql(ELIGIBILITY % "500000002")["data"]["policyEligibilityByInsuree"]
-    assert answer["prodId"] is None and answer["totalVisitsLeft"] is None
+    assert answer["prodId"] is None and answer["totalVisitsLeft"] == 0 and answer["surgeryAmountLeft"] == 0
     refused = admin_gql(ELIGIBILITY % "000000000")
     assert "No insuree with the insurance number 000000000" in refused["errors"][0]["message"]
+
+
+def test_an_idle_policy_names_its_product_and_allows_no_item(admin_gql):
+    data = world(admin_gql, "EI", "500000003", max_no_visits=4)
+    item = make_item()
+    ProductItem.objects.create(product=data["product"], item=item, limit_no_adult=3)
+    new_policy(admin_gql, data["product"], data["family"], data["officer"])  # not paid: idle
+    answer = admin_gql(ELIGIBILITY % "500000003")["data"]["policyEligibilityByInsuree"]
+    assert (answer["prodId"], answer["totalVisitsLeft"]) == (str(data["product"].id), 4)
+    item_answer = admin_gql(ITEM % ("500000003", item.code.lower()))["data"]["policyItemEligibilityByInsuree"]
+    assert item_answer["isItemOk"] is False  # an item counts under an active policy only
