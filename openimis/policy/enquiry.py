@@ -23,7 +23,7 @@ from openimis.insuree import selectors as insuree_selectors
 from openimis.medical import selectors as medical_selectors
 from openimis.policy import selectors, values
 from openimis.policy.hooks import INSUREE_CATEGORY_USAGE, INSUREE_LINE_USAGE, POLICY_CONSUMPTION
-from openimis.policy.models import ACTIVE, EXPIRED
+from openimis.policy.models import ACTIVE, IDLE, READY
 from openimis.product import selectors as product_selectors
 
 
@@ -93,25 +93,22 @@ def _row(policy, used: dict) -> SummaryRow:
 
 
 def _expiry(policy) -> datetime.date:
-    return policy.expiry_date or datetime.date.min
+    return policy.expiry_date or datetime.date.max  # no expiry date ranks as the latest
 
 
 def _active_or_last_expired(policies: list) -> list:
-    """Per product: its active policies, or else its most recent expired one; others as they are."""
-    kept, last_expired, has_active = [], {}, set()
-    for policy in policies:
-        if policy.status == ACTIVE:
-            has_active.add(policy.product_id)
-    for policy in policies:
-        if policy.status == EXPIRED:
-            if policy.product_id in has_active:
-                continue
-            best = last_expired.get(policy.product_id)
-            if best is None or _expiry(policy) > _expiry(best):
-                last_expired[policy.product_id] = policy
-        else:
+    """Per product, as 24.10 keeps them: every idle or ready policy, and one other: the first by status
+    (active before suspended before expired), then the latest expiry, the current row first."""
+    def rank(policy):
+        return (policy.status, -_expiry(policy).toordinal(), policy.validity_to is not None, -policy.id)
+
+    kept, chosen = [], {}
+    for policy in sorted(policies, key=rank):
+        if policy.status in (IDLE, READY):
             kept.append(policy)
-    return kept + list(last_expired.values())
+        elif policy.product_id not in chosen:
+            chosen[policy.product_id] = policy
+    return kept + list(chosen.values())
 
 
 def summary_rows(queryset, active_or_last_expired_only=False, target_date=None, order_by=None) -> list:

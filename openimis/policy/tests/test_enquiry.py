@@ -67,3 +67,23 @@ def test_an_idle_policy_names_its_product_and_allows_no_item(admin_gql):
     assert (answer["prodId"], answer["totalVisitsLeft"]) == (str(data["product"].id), 4)
     item_answer = admin_gql(ITEM % ("500000003", item.code.lower()))["data"]["policyItemEligibilityByInsuree"]
     assert item_answer["isItemOk"] is False  # an item counts under an active policy only
+
+
+def test_active_or_last_expired_keeps_one_policy_per_product_besides_the_idle_ones(admin_gql):
+    import datetime
+
+    from openimis.policy.enquiry import summary_rows
+    from openimis.policy.models import ACTIVE, EXPIRED, IDLE, SUSPENDED, Policy
+
+    data = world(admin_gql, "EA", "500000004")
+    made = [new_policy(admin_gql, data["product"], data["family"], data["officer"]) for _ in range(5)]
+    today = datetime.date.today()
+    shapes = [(ACTIVE, 30), (ACTIVE, 60), (SUSPENDED, 90), (EXPIRED, 120), (IDLE, 10)]
+    for policy, (status, days) in zip(made, shapes, strict=True):
+        expiry = today + datetime.timedelta(days)
+        Policy.objects.filter(pk=policy.pk).update(status=status, expiry_date=expiry)
+    rows = summary_rows(Policy.objects.filter(family=data["family"]).current(), True)
+    assert sorted(row.policy_id for row in rows) == sorted([made[1].id, made[4].id])  # the later active
+    Policy.objects.filter(pk__in=[made[0].pk, made[1].pk]).update(status=EXPIRED)
+    rows = summary_rows(Policy.objects.filter(family=data["family"]).current(), True)
+    assert sorted(row.policy_id for row in rows) == sorted([made[2].id, made[4].id])  # then the suspended
