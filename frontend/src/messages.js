@@ -21,6 +21,8 @@ const BASE_TRANSLATIONS = {
     "core.close": "Close",
     "core.FatalError.title": "Something went wrong",
     "core.FatalError.message": "The page could not be shown. Go back to the home page and try again.",
+    // fe-medical's CareTypePicker (medical items and services, health facilities) labels itself with it
+    "medical.careType": "Care type",
   },
   fr: {
     "search.title": "Critères de recherche",
@@ -33,6 +35,7 @@ const BASE_TRANSLATIONS = {
     "core.close": "Fermer",
     "core.FatalError.title": "Une erreur est survenue",
     "core.FatalError.message": "La page n'a pas pu être affichée. Revenez à l'accueil et réessayez.",
+    "medical.careType": "Type de soins",
   },
 };
 

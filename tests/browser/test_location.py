@@ -218,7 +218,7 @@ def test_create_and_edit_a_health_facility_with_a_catchment_village(page, api):
     choose(page, "District", f"{prefix}D {prefix}D name")
     choose(page, "Health Facility Legal Form", "Government")
     choose(page, "Health Facility Level", "Hospital")
-    choose(page, "careType", "In & Out - Patient")
+    choose(page, "Care type", "In & Out - Patient")
     field(page, "Code").fill(code)
     field(page, "Name").fill("Browser Hospital")
     field(page, "Phone").fill("555-0001")

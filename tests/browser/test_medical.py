@@ -55,7 +55,7 @@ def test_create_and_edit_a_medical_item(page):
     choose(page, "Item type", "Drug")
     field(page, "Package").fill("box")
     field(page, "Price").fill("12.5")
-    choose(page, "careType", "In & Out")
+    choose(page, "Care type", "In & Out")
     save_and_wait(page, "createItem")
     open_row(page, "/front/medical/medicalItems", code)
     assert field(page, "Name").input_value() == "Paracetamol browser"
@@ -79,7 +79,7 @@ def test_create_and_edit_a_medical_service(page):
     choose(page, "Service Level", "Simple Service")
     choose(page, "Service Category", "Consultation")
     field(page, "Price").fill("40")
-    choose(page, "careType", "Out - Patient")
+    choose(page, "Care type", "Out - Patient")
     save_and_wait(page, "createService")
     open_row(page, "/front/medical/medicalServices", code)
     assert field(page, "Name").input_value() == "Consultation browser"
