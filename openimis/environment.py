@@ -173,6 +173,8 @@ class Environment:
     login_lockout_seconds: int
     graphql_max_depth: int
     graphql_max_aliases: int
+    graphql_max_query_bytes: int = 100_000
+    graphql_max_tokens: int = 20_000
 
     @property
     def is_prod(self) -> bool:
@@ -331,6 +333,8 @@ def load_environment(values: dict[str, str] | None = None, base_dir: Path | None
         login_lockout_seconds=env.integer("LOGIN_LOCKOUT_SECONDS", 15 * 60),
         graphql_max_depth=env.integer("GRAPHQL_MAX_DEPTH", 15),
         graphql_max_aliases=env.integer("GRAPHQL_MAX_ALIASES", 30),
+        graphql_max_query_bytes=env.integer("GRAPHQL_MAX_QUERY_BYTES", 100_000),
+        graphql_max_tokens=env.integer("GRAPHQL_MAX_TOKENS", 20_000),
     )
 
 

@@ -163,7 +163,11 @@ JWT = {
 LOGIN_LOCKOUT = {"ATTEMPTS": ENV.login_lockout_attempts, "SECONDS": ENV.login_lockout_seconds,
                  "ENABLED": ENV.is_prod}
 RATELIMIT = ENV.ratelimit
-GRAPHQL_LIMITS = {"MAX_DEPTH": ENV.graphql_max_depth, "MAX_ALIASES": ENV.graphql_max_aliases}
+# MAX_QUERY_BYTES and MAX_TOKENS refuse a query document before it is parsed; MAX_JSON_DEPTH bounds the
+# nesting of the variables
+GRAPHQL_LIMITS = {"MAX_DEPTH": ENV.graphql_max_depth, "MAX_ALIASES": ENV.graphql_max_aliases,
+                  "MAX_QUERY_BYTES": ENV.graphql_max_query_bytes, "MAX_TOKENS": ENV.graphql_max_tokens,
+                  "MAX_JSON_DEPTH": 100}
 
 # Sessions are not used for authentication (the JWT is); Django admin keeps its own session.
 SESSION_COOKIE_HTTPONLY = True

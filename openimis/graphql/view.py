@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import cProfile
 import io
+import json
 import marshal
 import pstats
 import re
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView, HttpError
 from graphql import (
@@ -21,25 +23,86 @@ from graphql import (
     NonNullTypeNode,
     execute,
     get_operation_ast,
-    parse,
 )
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
 from openimis.graphql.execution import LeanExecutionContext
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.root_fields import guard_root_fields
-from openimis.graphql.validation import preparer
+from openimis.graphql.validation import parse_within, preparer
 
 TRUE_VALUES = {"true", "1", "yes"}
 INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
+# a UTF-16 surrogate: JSON can write one alone ("\\ud800"), which no UTF-8 text (nor the database) can hold
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def bad_request(message: str) -> HttpError:
+    """A 400 answer `{"errors": [{"message": message}]}` (the view's `dispatch` writes the body)."""
+    return HttpError(HttpResponseBadRequest(message), message)
+
+
+def _surrogate_error(where: str) -> HttpError:
+    return bad_request(_("A text in the %(where)s holds a lone UTF-16 surrogate (such as \\ud800): "
+                         "it is not valid Unicode text") % {"where": where})
+
+
+def check_json_value(value, max_depth: int, where: str) -> None:
+    """Refuse (400) a JSON value nested deeper than `max_depth` or holding a text with a lone surrogate.
+    Walked without recursion: the value may be as deep as the JSON decoder allowed."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if SURROGATE.search(item):
+                raise _surrogate_error(where)
+            continue
+        if not isinstance(item, (dict, list)):
+            continue
+        if depth > max_depth:
+            raise bad_request(_("The %(where)s are nested too deeply (more than %(limit)s levels)")
+                              % {"where": where, "limit": max_depth})
+        if isinstance(item, dict):
+            pending.extend((key, depth) for key in item)
+            pending.extend((child, depth + 1) for child in item.values())
+        else:
+            pending.extend((child, depth + 1) for child in item)
+
+
+def check_graphql_params(query, variables, operation_name):
+    """The request's query, variables and operation name as GraphQL needs them, or a 400 answer naming
+    what is wrong. A query document larger than `GRAPHQL_LIMITS["MAX_QUERY_BYTES"]` (UTF-8) is refused
+    here, before anything parses it. Variables sent as "" mean no variables."""
+    limits = settings.GRAPHQL_LIMITS
+    if query is not None and not isinstance(query, str):
+        raise bad_request(_("The query must be a string"))
+    if variables == "":
+        variables = None
+    if variables is not None and not isinstance(variables, dict):
+        raise bad_request(_("The variables must be a JSON object"))
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise bad_request(_("The operationName must be a string"))
+    if query:
+        limit = limits["MAX_QUERY_BYTES"]
+        if len(query) > limit:  # a character is at least one byte: no need to encode it
+            raise bad_request(_("The query is too large: at most %(limit)s bytes") % {"limit": limit})
+        if SURROGATE.search(query):
+            raise _surrogate_error(_("query"))
+        if len(query.encode("utf-8")) > limit:
+            raise bad_request(_("The query is too large: at most %(limit)s bytes") % {"limit": limit})
+    if operation_name and SURROGATE.search(operation_name):
+        raise _surrogate_error(_("operationName"))
+    if variables:
+        check_json_value(variables, limits["MAX_JSON_DEPTH"], _("variables"))
+    return query, variables, operation_name
 
 
 def _int_variables(query: str) -> set[str]:
     """The names of the variables the operation declares as `Int` or `Int!`."""
     try:
-        document = parse(query)
+        document = parse_within(query, settings.GRAPHQL_LIMITS["MAX_TOKENS"])
     except GraphQLError:
-        return set()  # execution reports the syntax error
+        return set()  # execution reports the syntax error (or the size)
     names = set()
     for definition in document.definitions:
         for variable in getattr(definition, "variable_definitions", None) or ():
@@ -79,10 +142,11 @@ def _never_awaitable(value) -> bool:
 def _preparer_of(schema):
     """The cached parse and validation of `schema` with the specification's rules and our limits."""
     limits = settings.GRAPHQL_LIMITS
-    key = (id(schema), limits["MAX_DEPTH"], limits["MAX_ALIASES"])
+    key = (id(schema), limits["MAX_DEPTH"], limits["MAX_ALIASES"], limits["MAX_TOKENS"])
     found = _preparers.get(key)
     if found is None:
-        found = preparer(schema, limit_rules(limits["MAX_DEPTH"], limits["MAX_ALIASES"]))
+        found = preparer(schema, limit_rules(limits["MAX_DEPTH"], limits["MAX_ALIASES"]),
+                         limits["MAX_TOKENS"])
         _preparers[key] = found
     return found
 
@@ -97,9 +161,32 @@ class OpenIMISGraphQLView(GraphQLView):
         kwargs.setdefault("graphiql", settings.OPENIMIS_MODE == "DEV")
         super().__init__(**kwargs)
 
+    def parse_body(self, request):
+        """graphene-django's, answering 400 (not a 500 page) to a body that is not UTF-8 or a JSON body
+        nested deeper than the decoder can go (thousands of `[`)."""
+        content_type = self.get_content_type(request)
+        if content_type not in ("application/json", "application/graphql"):
+            return super().parse_body(request)
+        try:
+            body = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise bad_request(_("The request body is not UTF-8 text")) from None
+        if content_type == "application/graphql":
+            return {"query": body}
+        try:
+            data = json.loads(body)
+        except RecursionError:
+            raise bad_request(_("The JSON body is nested too deeply")) from None
+        except ValueError:
+            raise bad_request(_("POST body sent invalid JSON.")) from None
+        if not isinstance(data, dict):
+            raise bad_request(_("The received data is not a valid JSON query."))
+        return data
+
     @staticmethod
     def get_graphql_params(request, data):
         query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)
+        query, variables, operation_name = check_graphql_params(query, variables, operation_name)
         return query, lenient_int_variables(query, variables), operation_name, id
 
     def execute_graphql_request(self, request, data, query, variables, operation_name,
