@@ -26,6 +26,10 @@ class CoreConfig(OpenIMISModuleConfig):
         "age_of_majority": 18,
         "currency": "$",
         "username_code_length": 12,
+        # the user form's field controls (`userObligatoryFields`, `eoObligatoryFields`): field -> "M"
+        # (mandatory); openIMIS ships them empty, so every field is optional until configured
+        "fields_controls_user": {},
+        "fields_controls_eo": {},
         **{key: [code] for key, code in CONFIG_RIGHTS.items()},
     }
     rights = CONFIG_RIGHTS

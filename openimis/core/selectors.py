@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
+from openimis.core.configuration import module_config
 from openimis.core.models import (
     InteractiveUser,
     Language,
@@ -80,6 +82,66 @@ def enrolment_officers(search: str | None = None) -> QuerySet:
         queryset = queryset.filter(Q(code__icontains=search) | Q(last_name__icontains=search)
                                    | Q(other_names__icontains=search))
     return queryset
+
+
+def substitution_enrolment_officers(villages_uuids, officer_uuid: str | None = None,
+                                    search: str | None = None) -> QuerySet:
+    """The officers who may stand in for an officer: the current officers (the same rows as
+    `enrolment_officers`), other than `officer_uuid`, who currently serve every one of the given villages
+    (24.10 means this with its count of villages, but counts over two joins and so can also offer an
+    officer who serves only some of them). As in 24.10, no village given finds nobody, and `search` matches
+    the start of the code, the names or the e-mail."""
+    villages = set(villages_uuids or ())
+    if not villages:
+        return Officer.objects.none()
+    serving = (Officer.objects.current()
+               .filter(officer_villages__validity_to__isnull=True,
+                       officer_villages__location__validity_to__isnull=True,
+                       officer_villages__location__uuid__in=villages)
+               .values("pk")
+               .annotate(served=Count("officer_villages__location__uuid", distinct=True))
+               .filter(served=len(villages))
+               .values("pk"))
+    queryset = Officer.objects.current().filter(pk__in=serving)
+    if officer_uuid:
+        queryset = queryset.exclude(uuid=officer_uuid)
+    if search:
+        queryset = queryset.filter(Q(code__istartswith=search) | Q(last_name__istartswith=search)
+                                   | Q(other_names__istartswith=search) | Q(email__istartswith=search))
+    return queryset
+
+
+def user_obligatory_fields() -> dict:
+    """The user form's field controls (core configuration `fields_controls_user`)."""
+    return copy.deepcopy(module_config("core").get("fields_controls_user") or {})
+
+
+def eo_obligatory_fields() -> dict:
+    """The enrolment officer form's field controls (core configuration `fields_controls_eo`)."""
+    return copy.deepcopy(module_config("core").get("fields_controls_eo") or {})
+
+
+def custom_filter_definitions(module_name: str, object_type_name: str, uuid_of_object: str | None = None,
+                              additional_params: dict | None = None) -> list[dict]:
+    """The advanced filters of a module's object type, `[{"field", "filter": [lookups], "type"}]`.
+
+    In openIMIS 24.10 they come from the "custom filter wizards" that modules register (a `custom_filters.py`
+    of the module): only modules of the social protection stack have any (social_protection's
+    beneficiaries, on the fields of their `jsonExt`), none of the insurance modules. This program has no
+    such module, so every module and object type has none: what 24.10 answers for the insurance ones."""
+    return []
+
+
+def custom_filters(module_name: str, object_type_name: str, uuid_of_object: str | None = None,
+                   additional_params: dict | None = None) -> dict:
+    """The `customFilters` answer: the module (`code`), the object type (`type`) and its filters."""
+    return {
+        "object_class_name": None,
+        "code": module_name,
+        "type": object_type_name,
+        "possible_filters": custom_filter_definitions(module_name, object_type_name, uuid_of_object,
+                                                      additional_params),
+    }
 
 
 def languages() -> QuerySet:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import graphene
 from django.db.models import Q
+from graphene.types.generic import GenericScalar
 
 from openimis.core import passwords, selectors
 from openimis.core import rights as core_rights
 from openimis.core.gql.types import (
+    CustomFilterGQLType,
     InteractiveUserGQLType,
     LanguageGQLType,
     ModuleConfigurationGQLType,
@@ -62,7 +64,16 @@ class Query(graphene.ObjectType):
     module_configurations = graphene.List(ModuleConfigurationGQLType, validity=graphene.String(),
                                           layer=graphene.String())
     mutation_logs = OpenIMISConnectionField(MutationLogGQLType)
+    user_obligatory_fields = GenericScalar()
+    eo_obligatory_fields = GenericScalar()
     enrolment_officers = OpenIMISConnectionField(OfficerGQLType, order_by=False, str=graphene.String())
+    substitution_enrolment_officers = OpenIMISConnectionField(
+        OfficerGQLType, order_by=False, villages_uuids=graphene.List(graphene.NonNull(graphene.String)),
+        officer_uuid=graphene.String(), str=graphene.String())
+    custom_filters = graphene.Field(
+        CustomFilterGQLType, module_name=graphene.String(required=True),
+        object_type_name=graphene.String(required=True), uuid_of_object=graphene.String(),
+        additional_params=graphene.JSONString())
     validate_username = graphene.Boolean(username=graphene.String(required=True))
     validate_user_email = graphene.Boolean(user_email=graphene.String(required=True))
     validate_role_name = graphene.Boolean(role_name=graphene.String(required=True))
@@ -80,7 +91,11 @@ class Query(graphene.ObjectType):
         "languages": AUTHENTICATED,
         "moduleConfigurations": PUBLIC,  # the frontend reads it before anyone logs in
         "mutationLogs": AUTHENTICATED,  # narrowed to the caller's own logs (administrators: all)
+        "userObligatoryFields": AUTHENTICATED,  # the user form's field controls (configuration)
+        "eoObligatoryFields": AUTHENTICATED,
         "enrolmentOfficers": (core_rights.ENROLMENT_OFFICER_SEARCH, core_rights.USER_SEARCH),
+        "substitutionEnrolmentOfficers": (core_rights.ENROLMENT_OFFICER_SEARCH, core_rights.USER_SEARCH),
+        "customFilters": AUTHENTICATED,  # describes fields only; the lists they filter check their rights
         "validateUsername": (core_rights.USER_SEARCH,),
         "validateUserEmail": (core_rights.USER_SEARCH,),
         "validateRoleName": (core_rights.ROLE_SEARCH,),
@@ -175,6 +190,20 @@ class Query(graphene.ObjectType):
 
     def resolve_enrolment_officers(self, info, **kwargs):
         return selectors.enrolment_officers(kwargs.get("str"))
+
+    def resolve_substitution_enrolment_officers(self, info, **kwargs):
+        return selectors.substitution_enrolment_officers(
+            kwargs.get("villages_uuids"), kwargs.get("officer_uuid"), kwargs.get("str"))
+
+    def resolve_user_obligatory_fields(self, info):
+        return selectors.user_obligatory_fields()
+
+    def resolve_eo_obligatory_fields(self, info):
+        return selectors.eo_obligatory_fields()
+
+    def resolve_custom_filters(self, info, module_name, object_type_name, uuid_of_object=None,
+                               additional_params=None):
+        return selectors.custom_filters(module_name, object_type_name, uuid_of_object, additional_params)
 
     def resolve_validate_username(self, info, username):
         return selectors.username_is_free(username)

@@ -328,6 +328,22 @@ class ModulePermissionsListGQLType(graphene.ObjectType):
     module_perms_list = graphene.List(ModulePermissionGQLType)
 
 
+# One filterable field of an object type: its name, the lookups it accepts, its value type.
+class CustomFilterOptionGQLType(graphene.ObjectType):
+    field = graphene.String()
+    filter = graphene.List(graphene.String)
+    type = graphene.String()
+
+
+# The advanced filters of a module's object type (`customFilters`): `code` is the module, `type` the object
+# type, as the frontend's advanced-filter dialog reads them.
+class CustomFilterGQLType(graphene.ObjectType):
+    object_class_name = graphene.String()
+    code = graphene.String()
+    type = graphene.String()
+    possible_filters = graphene.List(CustomFilterOptionGQLType)
+
+
 # What computed fields read, loaded for a whole page when selected (history rows of the to-many
 # relations come along and are filtered out in Python by the resolvers above).
 _PROFILES = Needs(("i_user", "officer", "claim_admin"))
