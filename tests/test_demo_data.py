@@ -220,3 +220,28 @@ def test_serve_starts_with_the_demo_dataset(tmp_path):
     finally:
         server.stop()
         drop_database(database)
+
+
+def test_empty_texts_stay_empty_and_nulls_stay_null(demo):
+    from openimis.insuree.models import Insuree
+    from openimis.payer.models import Payer
+
+    rows = {row["InsureeID"]: row for row in csv_rows("tblInsuree")}
+    raw = (DEMO_DATA / "tblInsuree.csv").read_text(encoding="utf-8").splitlines()
+    assert raw[1].startswith("1,") and ',"",' in raw[1]  # insuree 1: phone written as an empty text
+    first = Insuree.objects.get(pk=1)
+    assert (first.phone, first.email, first.current_address, first.passport) == ("", "", "", "")
+    assert first.geolocation == rows["1"]["GeoLocation"]
+    assert first.health_facility_id is None  # an unquoted empty field: NULL
+    payer = Payer.objects.get(pk=1)
+    assert payer.address.startswith("HR Manager\nCoffee Farmers Association\n") and "\\n" not in payer.address
+    assert payer.fax == ""
+
+
+def test_the_api_answers_the_empty_texts_of_the_demo(demo, gql):
+    assert "errors" not in gql.login("Admin", "admin123")
+    answer = gql('{ insurees(chfId: "070707070") { edges { node { phone email passport currentAddress '
+                 "family { confirmationNo } } } } }")
+    assert "errors" not in answer, answer
+    node = answer["data"]["insurees"]["edges"][0]["node"]
+    assert (node["phone"], node["email"], node["passport"], node["currentAddress"]) == ("", "", "", "")

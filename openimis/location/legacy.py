@@ -4,7 +4,7 @@ empty in the demo and not mapped yet."""
 
 from __future__ import annotations
 
-from openimis.core.legacy_import import Table, history_columns
+from openimis.core.legacy_import import Table, history_columns, with_line_breaks
 from openimis.location.models import HealthFacility, Location, OfficerVillage, UserDistrict
 
 TABLES = [
@@ -23,7 +23,7 @@ TABLES = [
         "LocationId": "location", "HFAddress": "address", "Phone": "phone", "Fax": "fax",
         "eMail": "email", "HFCareType": "care_type", "PLServiceID": "services_pricelist",
         "PLItemID": "items_pricelist", "OffLine": "offline",
-    }),
+    }, converters={"HFAddress": with_line_breaks}),
     Table("tblUsersDistricts", UserDistrict, {
         **history_columns(), "UserDistrictID": "id", "UserID": "user", "LocationId": "location",
     }),

@@ -3,7 +3,7 @@ the policy and contribution modules."""
 
 from __future__ import annotations
 
-from openimis.core.legacy_import import Table, history_columns
+from openimis.core.legacy_import import Table, history_columns, with_line_breaks
 from openimis.payer.models import Payer
 
 TABLES = [
@@ -12,5 +12,5 @@ TABLES = [
         **history_columns(), "PayerID": "id", "PayerUUID": "uuid", "PayerType": "type",
         "PayerName": "name", "PayerAddress": "address", "LocationId": "location", "Phone": "phone",
         "Fax": "fax", "eMail": "email",
-    }),
+    }, converters={"PayerAddress": with_line_breaks}),
 ]

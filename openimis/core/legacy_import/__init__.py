@@ -6,7 +6,7 @@ loader walks the enabled modules in order and loads every declared table in one 
 the legacy primary keys so that references between tables hold. See `docs/modules.md`.
 """
 
-from openimis.core.legacy_import.convert import zero_is_null
+from openimis.core.legacy_import.convert import with_line_breaks, zero_is_null
 from openimis.core.legacy_import.declarations import AfterLoad, Table, history_columns
 from openimis.core.legacy_import.loader import (
     LegacyImportError,
@@ -17,4 +17,4 @@ from openimis.core.legacy_import.loader import (
 )
 
 __all__ = ["AfterLoad", "LegacyImportError", "LoadReport", "Table", "database_is_empty", "declared_tables",
-           "history_columns", "load_tables", "zero_is_null"]
+           "history_columns", "load_tables", "with_line_breaks", "zero_is_null"]

@@ -85,8 +85,15 @@ def missing_value(model_field: models.Field):
     raise ConversionError("empty, and the field needs a value")
 
 
+def _is_text(model_field: models.Field) -> bool:
+    return isinstance(model_field, (models.CharField, models.TextField)) and not model_field.is_relation
+
+
 def convert(model_field: models.Field, value):
-    """Text (or None) through the generic conversion; any other value is taken as it is."""
+    """Text (or None) through the generic conversion; any other value is taken as it is. An empty text
+    stays an empty text in a text field (openIMIS keeps `""` apart from NULL); elsewhere it is missing."""
+    if value == "" and _is_text(model_field):
+        return ""
     if value is None or value == "":
         return missing_value(model_field)
     if isinstance(value, str):
@@ -97,3 +104,8 @@ def convert(model_field: models.Field, value):
 def zero_is_null(text: str | None) -> str | None:
     """For legacy references that use 0 for "none" (tblUsers.HFID)."""
     return None if text in (None, "", "0") else text
+
+
+def with_line_breaks(text: str | None) -> str | None:
+    """For legacy addresses exported with their line breaks written as `\\n`: the breaks again."""
+    return text.replace("\\r\\n", "\n").replace("\\n", "\n") if text else text
