@@ -129,3 +129,12 @@ def test_frontend_configuration_declared_by_modules_and_overridden_by_stored_row
     ModuleConfiguration.objects.create(module="fe-claim", layer="fe", is_exposed=True, config='{"a": 1}')
     configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
     assert json.loads(configurations["fe-claim"]["config"]) == {"a": 1}
+
+
+def test_pages_without_their_backend_say_so(gql, admin_user):
+    query = "{ moduleConfigurations { module config } }"
+    configurations = {entry["module"]: json.loads(entry["config"])
+                      for entry in gql(query)["data"]["moduleConfigurations"]}
+    assert configurations["fe-tools"] == {  # no report module: the Tools menu is hidden, its pages say so
+        "hiddenContributions": ["core.MainMenu"],
+        "unavailableRoutes": ["tools/reports", "tools/registers", "tools/extracts"]}

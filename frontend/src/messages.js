@@ -23,6 +23,8 @@ const BASE_TRANSLATIONS = {
     "core.FatalError.message": "The page could not be shown. Go back to the home page and try again.",
     // fe-medical's CareTypePicker (medical items and services, health facilities) labels itself with it
     "medical.careType": "Care type",
+    "core.NotAvailable.title": "Not available",
+    "core.NotAvailable.message": "This page needs a part of openIMIS that this server does not run yet.",
   },
   fr: {
     "search.title": "Critères de recherche",
@@ -36,6 +38,8 @@ const BASE_TRANSLATIONS = {
     "core.FatalError.title": "Une erreur est survenue",
     "core.FatalError.message": "La page n'a pas pu être affichée. Revenez à l'accueil et réessayez.",
     "medical.careType": "Type de soins",
+    "core.NotAvailable.title": "Non disponible",
+    "core.NotAvailable.message": "Cette page dépend d'une partie d'openIMIS que ce serveur ne propose pas encore.",
   },
 };
 

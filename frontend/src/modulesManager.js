@@ -2,6 +2,7 @@
 // the others and the configuration the server sent (moduleConfigurations). Built once at boot.
 
 import { baseTranslations } from "./messages";
+import { NotAvailablePage } from "./NotAvailable";
 
 const MAIN_MENU_SUFFIX = ".MainMenu";
 const CORE_MAIN_MENU = "core.MainMenu";
@@ -35,6 +36,18 @@ function withoutHidden(contributions, moduleConfig) {
   return Object.fromEntries(Object.entries(contributions).filter(([key]) => !hidden.has(key)));
 }
 
+// Routes whose backend the server does not run yet show a "not available" page instead of failing:
+// configuration {"unavailableRoutes": ["tools/reports"]} of the module that contributes them.
+function withUnavailableRoutes(contributions, moduleConfig) {
+  const unavailable = new Set(asList(moduleConfig.unavailableRoutes));
+  const routes = contributions["core.Router"];
+  if (!unavailable.size || !routes) return contributions;
+  const replaced = asList(routes).map((route) =>
+    unavailable.has(route.path) ? { ...route, component: NotAvailablePage } : route,
+  );
+  return { ...contributions, "core.Router": replaced };
+}
+
 export class ModulesManager {
   // modules: [{key, name, package, version, load}] (modules.generated.js); config: {"fe-core": {...}, ...}
   constructor(modules, config, release) {
@@ -42,7 +55,8 @@ export class ModulesManager {
     this.release = release;
     this.modules = modules.map((module) => {
       const moduleConfig = this.config[module.key] || {};
-      return { ...module, contributions: withoutHidden(module.load(moduleConfig) || {}, moduleConfig) };
+      const contributions = withoutHidden(module.load(moduleConfig) || {}, moduleConfig);
+      return { ...module, contributions: withUnavailableRoutes(contributions, moduleConfig) };
     });
     this.contributionCache = new Map();
     this.refs = new Map();

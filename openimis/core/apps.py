@@ -12,6 +12,13 @@ FRONTEND_UNTIL_BACKEND = {
     "fe-claim": ("claim", ["insuree.ProfilePage.insureeClaims"]),
     # the payments of a family's contributions (paymentsByPremiums)
     "fe-payment": ("payment", ["insuree.FamilyOverview.panels"]),
+    # the Tools menu leads to reports, registers and extracts, which the report and tools modules serve
+    "fe-tools": ("report", ["core.MainMenu"]),
+}
+# frontend module -> (backend module, routes of its pages that say "not available" while the backend
+# does not serve queries): a bookmarked or typed address shows that instead of a failing page
+ROUTES_UNTIL_BACKEND = {
+    "fe-tools": ("report", ["tools/reports", "tools/registers", "tools/extracts"]),
 }
 
 
@@ -45,8 +52,14 @@ class CoreConfig(OpenIMISModuleConfig):
         from openimis.modules import module_configs
 
         enabled = {config.logical_name for config in module_configs() if config.queries}
-        return {frontend: {"hiddenContributions": keys}
-                for frontend, (backend, keys) in FRONTEND_UNTIL_BACKEND.items() if backend not in enabled}
+        configuration: dict[str, dict] = {}
+        for frontend, (backend, keys) in FRONTEND_UNTIL_BACKEND.items():
+            if backend not in enabled:
+                configuration.setdefault(frontend, {})["hiddenContributions"] = keys
+        for frontend, (backend, routes) in ROUTES_UNTIL_BACKEND.items():
+            if backend not in enabled:
+                configuration.setdefault(frontend, {})["unavailableRoutes"] = routes
+        return configuration
 
     def ready(self):
         super().ready()
