@@ -164,10 +164,12 @@ LOGIN_LOCKOUT = {"ATTEMPTS": ENV.login_lockout_attempts, "SECONDS": ENV.login_lo
                  "ENABLED": ENV.is_prod}
 RATELIMIT = ENV.ratelimit
 # MAX_QUERY_BYTES and MAX_TOKENS refuse a query document before it is parsed; MAX_JSON_DEPTH bounds the
-# nesting of the variables
+# nesting of the variables; MAX_ARGUMENT_LENGTH bounds each text argument of a query's field (the filters)
 GRAPHQL_LIMITS = {"MAX_DEPTH": ENV.graphql_max_depth, "MAX_ALIASES": ENV.graphql_max_aliases,
                   "MAX_QUERY_BYTES": ENV.graphql_max_query_bytes, "MAX_TOKENS": ENV.graphql_max_tokens,
-                  "MAX_JSON_DEPTH": 100}
+                  "MAX_JSON_DEPTH": 100, "MAX_ARGUMENT_LENGTH": ENV.graphql_max_argument_length}
+# how many ids a mutation may list in `uuids` (a bulk delete, suspend, ...): more is refused before any work
+MUTATION_MAX_IDS = 100
 
 # Sessions are not used for authentication (the JWT is); Django admin keeps its own session.
 SESSION_COOKIE_HTTPONLY = True

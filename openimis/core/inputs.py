@@ -10,6 +10,7 @@ Dates name the value in the message itself (`Invalid date: 31/12/2030`) and take
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -22,6 +23,8 @@ AMOUNT_DIGITS = 16
 AMOUNT_DECIMALS = 2
 AMOUNT_LIMIT = Decimal(10) ** AMOUNT_DIGITS
 CENT = Decimal(1).scaleb(-AMOUNT_DECIMALS)
+# ids are bigint columns at most
+ID_LIMIT = 2**63 - 1
 
 
 def amount(value, label: str, *, required: bool = True, above_zero: bool = False,
@@ -97,3 +100,63 @@ def as_datetime(value) -> datetime.datetime | None:
     except ValueError:
         raise ValidationFailed(_("Invalid date and time: %(value)s") % {"value": value}) from None
     return parsed if parsed.tzinfo else timezone.make_aware(parsed, datetime.UTC)
+
+
+def uuid_or_none(value) -> str | None:
+    """The canonical text of a UUID (`value` a UUID or its text, any case, with or without hyphens);
+    None when it is absent or not a UUID. Selectors use it so a malformed uuid is simply not found."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    try:
+        return str(uuid.UUID(str(value).strip()))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def as_uuid(value, label: str | None = None) -> str | None:
+    """A UUID from the input as its canonical text; None or "": None; anything else is refused with
+    "... is not a valid id" (the value as the detail)."""
+    if value in (None, ""):
+        return None
+    parsed = uuid_or_none(value)
+    if parsed is None:
+        raise ValidationFailed(_("%(field)s is not a valid id") % {"field": label or str(value)}, str(value))
+    return parsed
+
+
+def id_or_none(value) -> int | None:
+    """A primary key from the input (an int or its text); None when it is absent or not a whole number
+    that a database id column can hold. Selectors use it so a malformed id is simply not found."""
+    if value in (None, "") or isinstance(value, bool):
+        return None
+    try:
+        number = int(str(value).strip())
+    except (ValueError, TypeError):
+        return None
+    return number if 0 < number <= ID_LIMIT else None
+
+
+def as_id(value, label: str | None = None) -> int | None:
+    """A primary key from the input; None or "": None; anything else that is not a positive whole number
+    is refused with "... is not a valid id"."""
+    if value in (None, ""):
+        return None
+    parsed = id_or_none(value)
+    if parsed is None:
+        raise ValidationFailed(_("%(field)s is not a valid id") % {"field": label or str(value)}, str(value))
+    return parsed
+
+
+def chosen_uuid(model, value) -> str | None:
+    """The uuid a client chose for a new record of `model` (as 24.10, a create input may carry the
+    `uuid` the record gets): None when none was sent; refused when it is not a UUID or when a row of
+    `model` (current or history) already holds it."""
+    chosen = as_uuid(value, "uuid")
+    if chosen is None:
+        return None
+    if model._base_manager.filter(uuid__iexact=chosen).exists():
+        raise ValidationFailed(_("The uuid %(uuid)s is already used by another record") % {"uuid": chosen},
+                               chosen)
+    return chosen

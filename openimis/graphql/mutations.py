@@ -11,11 +11,13 @@ import json
 from dataclasses import dataclass
 
 import graphene
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from openimis.core import tasks
-from openimis.core.errors import ServiceError
+from openimis.core import inputs, tasks
+from openimis.core.errors import ServiceError, ValidationFailed
 from openimis.core.models import MutationLog
 from openimis.core.tasks import ServiceErrors
 from openimis.graphql.scalars import ParsedJSONString
@@ -62,6 +64,8 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
     # True: the service is called as service(user, uuid, *service_arguments(data)) for each of the
     # input's `uuids`, all or nothing (`run_for_each`), and each answer is linked
     each_uuid = False
+    # the input fields that list ids: a mutation accepts at most `settings.MUTATION_MAX_IDS` in each
+    bounded_lists: tuple[str, ...] = ("uuids",)
 
     class Input:
         client_mutation_label = graphene.String()
@@ -93,6 +97,20 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
         return ()
 
     @classmethod
+    def too_many_ids(cls, data: dict, user) -> ValidationFailed | None:
+        """The refusal of an input with more ids in one of its `bounded_lists` than the setting allows,
+        in the language of the user (None: the input is within the bound)."""
+        limit = max_ids()
+        for field in cls.bounded_lists:
+            ids = data.get(field)
+            if isinstance(ids, (list, tuple)) and len(ids) > limit:
+                with translation.override(tasks.user_language(user)):
+                    message = _("A mutation accepts at most %(limit)s ids at once") % {"limit": limit}
+                    detail = _("%(count)s were sent") % {"count": len(ids)}
+                return ValidationFailed(message, detail)
+        return None
+
+    @classmethod
     def link(cls, written, log: MutationLog) -> None:
         if cls.log_link is not None:
             cls.log_link.write(written, log)
@@ -110,15 +128,30 @@ class OpenIMISMutation(graphene.relay.ClientIDMutation):
             client_mutation_label=data.get("client_mutation_label"),
             client_mutation_details=json.dumps(details) if details else None,
         )
+        refusal = cls.too_many_ids(data, user)
+        if refusal is not None:  # refused before any work (and before a worker is asked)
+            log.status, log.error = MutationLog.ERROR, json.dumps(refusal.as_dicts())
+            log.save(update_fields=["status", "error"])
+            return cls(internal_id=str(log.id), client_mutation_id=data.get("client_mutation_id"))
         tasks.run_mutation(cls.__name__, log.id, user.pk if user else None, json_data)
         return cls(internal_id=str(log.id), client_mutation_id=data.get("client_mutation_id"))
 
 
+def max_ids() -> int:
+    """How many ids one mutation may list (setting `MUTATION_MAX_IDS`, 100 by default)."""
+    return int(getattr(settings, "MUTATION_MAX_IDS", 100))
+
+
 def run_for_each(uuids, action) -> None:
-    """Apply `action` to every uuid; collect the failures and roll back the whole batch if any."""
+    """Apply `action` to every uuid (a uuid that is not a UUID is refused as not a valid id); collect the
+    failures and roll back the whole batch if any."""
+    if uuids is not None and len(uuids) > max_ids():  # mutate_and_get_payload refuses it first
+        raise ValidationFailed(_("A mutation accepts at most %(limit)s ids at once") % {"limit": max_ids()},
+                               _("%(count)s were sent") % {"count": len(uuids)})
     errors = []
     for uuid in uuids or []:
         try:
+            inputs.as_uuid(uuid)
             action(uuid)
         except ServiceError as error:
             errors.append({"title": str(uuid), "list": error.as_dicts()})
