@@ -224,6 +224,7 @@ def create_user(actor: User | None, data: dict) -> User:
 
 
 def _find_user(user_uuid) -> User:
+    user_uuid = inputs.as_uuid(user_uuid) or user_uuid  # the id of a user is a UUID column
     user = (selectors.current_users().select_related("i_user", "officer", "claim_admin")
             .filter(id=user_uuid).first())
     if user is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 
+from openimis.core import inputs
 from openimis.location import selectors as location_selectors
 from openimis.payer.models import Funding, Payer, PayerType
 from openimis.product import selectors as product_selectors
@@ -54,9 +55,10 @@ def payers(user, show_history: bool = False) -> QuerySet:
 def payer_by(user, uuid: str | None = None, pk=None) -> Payer | None:
     """One payer by uuid (the current row, else the newest row holding that uuid) or by id."""
     queryset = visible_to(Payer.objects.all(), user).select_related("location__parent")
-    if pk is not None:
-        return queryset.filter(pk=pk).first()
-    if not uuid:
+    if pk is not None:  # an id that is not a number, or a uuid that is not a UUID, is not found
+        pk = inputs.id_or_none(pk)
+        return queryset.filter(pk=pk).first() if pk else None
+    if inputs.uuid_or_none(uuid) is None:
         return None
     return queryset.filter(uuid=str(uuid)).order_by(F("validity_to").desc(nulls_first=True)).first()
 
@@ -69,12 +71,18 @@ def fundings_of(payer: Payer) -> QuerySet:
 
 
 def current_payer_for(user, pk) -> Payer | None:
-    """The current payer `pk` when the user may see it."""
+    """The current payer `pk` when the user may see it (an id that is not a number is not found)."""
+    pk = inputs.id_or_none(pk)
+    if pk is None:
+        return None
     return visible_to(current_payers(), user).select_related("location").filter(pk=pk).first()
 
 
 def current_product_for(user, pk):
     """The current product `pk` when the user may see it (the product module's row security)."""
+    pk = inputs.id_or_none(pk)
+    if pk is None:
+        return None
     queryset = product_selectors.visible_to(product_selectors.current_products(), user)
     return queryset.select_related("location").filter(pk=pk).first()
 

@@ -138,11 +138,12 @@ def add_funding(actor, data: dict) -> Funding:
     Only the funding row is written. The legacy application also enrolled a placeholder family (head with
     CHF ID 999999999) in the product's area with an active policy and a premium of pay type F; that
     effect waits for the policy and contribution modules, which will hook in here."""
-    payer = selectors.current_payer_for(actor, data.get("payer_id")) if data.get("payer_id") else None
+    payer_id = inputs.as_id(data.get("payer_id"), "payerId")
+    product_id = inputs.as_id(data.get("product_id"), "productId")
+    payer = selectors.current_payer_for(actor, payer_id) if payer_id else None
     if payer is None:
         raise NotFound("Payer not found", str(data.get("payer_id")))
-    product = (selectors.current_product_for(actor, data.get("product_id"))
-               if data.get("product_id") else None)
+    product = selectors.current_product_for(actor, product_id) if product_id else None
     if product is None:
         raise NotFound("Product not found", str(data.get("product_id")))
     if not _may_fund(payer, product):
