@@ -94,6 +94,7 @@ def _apply(actor, premium: Premium, action: str | None) -> None:
 def create_premium(actor, data: dict) -> Premium:
     policy = _policy(actor, data.get("policy_uuid"))
     premium = Premium(policy=policy, audit_user_id=audit_id(actor))
+    premium.uuid = inputs.chosen_uuid(Premium, data.get("uuid")) or premium.uuid
     _fill(actor, premium, data, policy)
     premium.receipt = _receipt(data, policy)
     premium.save()

@@ -59,6 +59,7 @@ def create_family(actor, data: dict) -> Family:
     if not head_data:
         raise ValidationFailed(_("A family needs a head insuree"))
     family = Family(audit_user_id=audit_id(actor))
+    family.uuid = inputs.chosen_uuid(Family, data.get("uuid")) or family.uuid
     _fill_family(family, data)
     head = services.new_insuree(actor, head_data, family=None, head=True)
     family.head_insuree = head

@@ -238,6 +238,7 @@ def _save_photo(actor, insuree: Insuree, photo_data: dict | None) -> None:
         photo = current
     else:
         photo = Photo(insuree=insuree)
+        photo.uuid = inputs.chosen_uuid(Photo, photo_data.get("uuid")) or photo.uuid
     photo.chf_id, photo.date, photo.audit_user_id = insuree.chf_id, date, audit_id(actor)
     photo.officer_id = officer_id if officer_id is not None else photo.officer_id
     if content is not None:
@@ -282,6 +283,7 @@ def new_insuree(actor, data: dict, family: Family | None, head: bool) -> Insuree
     """Create an insuree (no transaction of its own: the caller's). Used by createInsuree and
     createFamily (the head, created before its family)."""
     insuree = Insuree(family=family, head=head, audit_user_id=audit_id(actor))
+    insuree.uuid = inputs.chosen_uuid(Insuree, data.get("uuid")) or insuree.uuid
     _fill_insuree(insuree, data)
     insuree.save()
     _save_photo(actor, insuree, data.get("photo"))

@@ -197,6 +197,7 @@ def create_location(actor, data: dict) -> Location:
     _check_tree_right(actor, location_type, rights.LOCATION_ADD)
     parent = _parent_for(actor, location_type, data.get("parent_uuid"))
     location = Location(type=location_type, parent=parent, audit_user_id=audit_id(actor))
+    location.uuid = inputs.chosen_uuid(Location, data.get("uuid")) or location.uuid
     _fill_location(location, data)
     location.save()
     if location_type == DISTRICT and actor is not None and not actor.is_imis_admin and actor.i_user_id:
@@ -436,6 +437,7 @@ def _save_catchments(actor, facility: HealthFacility, wanted: dict[int, int | No
 @transaction.atomic
 def create_health_facility(actor, data: dict) -> HealthFacility:
     facility = HealthFacility(audit_user_id=audit_id(actor))
+    facility.uuid = inputs.chosen_uuid(HealthFacility, data.get("uuid")) or facility.uuid
     _fill_health_facility(actor, facility, data)
     wanted = _catchment_rows(data)
     facility.save()

@@ -162,9 +162,10 @@ def _new_record(model, fields: dict, actor, data: dict, uuid_taken: str):
     """A new row of `fields`, saved under the input's `uuid` when it gives one (refused if taken)."""
     record = model(**fields, audit_user_id=audit_id(actor))
     if data.get("uuid"):
-        if model.objects.filter(uuid=str(data["uuid"])).exists():
-            raise ValidationFailed(uuid_taken, str(data["uuid"]))
-        record.uuid = str(data["uuid"])
+        chosen = inputs.as_uuid(data["uuid"], "uuid")
+        if model._base_manager.filter(uuid__iexact=chosen).exists():
+            raise ValidationFailed(uuid_taken, chosen)
+        record.uuid = chosen
     record.save()
     return record
 

@@ -115,6 +115,8 @@ def cover(actor, policy: Policy, insuree, effective_date=None) -> InsureePolicy:
 def _new_policy(actor, data: dict, stage: str) -> Policy:
     policy = Policy(stage=stage, status=IDLE, creation_date=datetime.date.today(),
                     audit_user_id=audit_id(actor))
+    if stage == STAGE_NEW:  # (a renewal's input names the policy it renews)
+        policy.uuid = inputs.chosen_uuid(Policy, data.get("uuid")) or policy.uuid
     _fill_policy(actor, policy, data)
     policy.save()
     for member in _covered(policy):
