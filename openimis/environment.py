@@ -175,6 +175,7 @@ class Environment:
     graphql_max_aliases: int
     graphql_max_query_bytes: int = 100_000
     graphql_max_tokens: int = 20_000
+    graphql_max_argument_length: int = 1_000
 
     @property
     def is_prod(self) -> bool:
@@ -335,6 +336,7 @@ def load_environment(values: dict[str, str] | None = None, base_dir: Path | None
         graphql_max_aliases=env.integer("GRAPHQL_MAX_ALIASES", 30),
         graphql_max_query_bytes=env.integer("GRAPHQL_MAX_QUERY_BYTES", 100_000),
         graphql_max_tokens=env.integer("GRAPHQL_MAX_TOKENS", 20_000),
+        graphql_max_argument_length=env.integer("GRAPHQL_MAX_ARGUMENT_LENGTH", 1_000),
     )
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 import graphene
-from django.core.exceptions import FieldDoesNotExist
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from graphene_django import DjangoConnectionField
 from graphene_django.filter import DjangoFilterConnectionField
-from graphql import GraphQLError, get_named_type
+from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, default_field_resolver, get_named_type
+from graphql_relay import cursor_to_offset
 
 from openimis.graphql.counting import counted_by_version
 from openimis.graphql.loading import connection_node_type, connection_nodes, load
@@ -19,6 +21,10 @@ from openimis.graphql.loading import connection_node_type, connection_nodes, loa
 MAX_PAGE_SIZE = 100
 # columns a client may not sort by: the order would leak something about their values
 SECRET_FIELDS = {"password", "stored_password", "private_key", "password_reset_token", "token_hash"}
+GUARDED_ARGUMENTS = "_openimis_arguments_checked"
+# Django's message for a value a number column cannot take (IntegerField.get_prep_value): an id that is
+# not a number, or a global id whose decoded part is not one
+NOT_A_NUMBER = re.compile(r"^Field '(?P<field>[^']*)' expected a number but got (?P<value>.*)\.$", re.DOTALL)
 
 
 class ExtendedConnection(graphene.relay.Connection):
@@ -153,3 +159,92 @@ class PageOfQueryset(graphene.relay.ConnectionField):
     def resolve_connection(cls, connection_type, args, resolved):
         return DjangoConnectionField.resolve_connection(connection_type, capped_page(args), resolved,
                                                         max_limit=MAX_PAGE_SIZE)
+
+
+def _valid_cursor(cursor) -> bool:
+    offset = cursor_to_offset(cursor) if isinstance(cursor, str) else None
+    return offset is not None and offset >= 0
+
+
+def checked_paging(args: dict) -> dict:
+    """`offset`, `after` and `before` as graphene-django and graphql-relay page with them, made safe.
+
+    A cursor that does not decode to a position (not base64 of `arrayconnection:<n>`, or a negative n) is
+    ignored, with or without `offset`: graphene already ignores such an `after` or `before` alone, and an
+    `offset` then counts from the first row as when no cursor is sent (graphene-django failed adding the
+    offset to the undecodable cursor, and sliced the queryset from a negative position). A negative
+    `offset` is refused like a negative `first`."""
+    offset = args.get("offset")
+    if offset is not None and offset < 0:
+        raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": "offset"})
+    bad = [key for key in ("after", "before") if args.get(key) is not None and not _valid_cursor(args[key])]
+    if not bad:
+        return args
+    return {key: value for key, value in args.items() if key not in bad}
+
+
+def _too_long(name: str, length: int, limit: int) -> GraphQLError:
+    return GraphQLError(_("Argument %(name)s is too long: %(length)s characters, at most %(limit)s")
+                        % {"name": name, "length": length, "limit": limit})
+
+
+def check_text_lengths(args: dict, graphql_names: dict[str, str], limit: int) -> None:
+    """Refuse a text argument (a filter, a search) longer than `limit` characters before it reaches the
+    database (a 100,000-character LIKE pattern is too complex for SQLite). Each text of a list (an `_In`
+    filter's ids) counts alone."""
+    for key, value in args.items():
+        texts = value if isinstance(value, (list, tuple)) else (value,)
+        for text in texts:
+            if isinstance(text, str) and len(text) > limit:
+                raise _too_long(graphql_names.get(key, key), len(text), limit)
+
+
+def clean_value_error(error: Exception) -> GraphQLError | None:
+    """The GraphQL error for Django refusing an argument's value as a column's (an id that is not a
+    number, a uuid that is not a UUID); None for any other error."""
+    if isinstance(error, ValidationError):
+        return GraphQLError(" ".join(error.messages))
+    if isinstance(error, (ValueError, TypeError)) and error.__cause__ is not None:
+        found = NOT_A_NUMBER.match(str(error))
+        if found:
+            return GraphQLError(_("Invalid %(field)s: %(value)s is not a number")
+                                % {"field": found["field"], "value": found["value"]})
+    return None
+
+
+def _checked(resolve, graphql_names: dict[str, str], pages: bool):
+    def checked_resolve(root, info, **args):
+        if args:
+            check_text_lengths(args, graphql_names, settings.GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"])
+            if pages:
+                args = checked_paging(args)
+        try:
+            return resolve(root, info, **args)
+        except (ValidationError, ValueError, TypeError) as error:
+            clean = clean_value_error(error)
+            if clean is None:
+                raise
+            raise clean from error
+
+    setattr(checked_resolve, GUARDED_ARGUMENTS, True)
+    return checked_resolve
+
+
+def guard_query_arguments(schema: GraphQLSchema) -> None:
+    """Wrap, once per schema, the resolver of every field that takes arguments, the mutations excepted
+    (their inputs are checked by their services): the texts are bounded (`check_text_lengths`), the
+    paging arguments made safe (`checked_paging`) and a value Django cannot take as a column's answers a
+    clear error, not Django's message. Fields without arguments (nearly all) are left as they are."""
+    if getattr(schema, GUARDED_ARGUMENTS, False):
+        return
+    for type_name, named_type in schema.type_map.items():
+        if (type_name.startswith("__") or not isinstance(named_type, GraphQLObjectType)
+                or named_type is schema.mutation_type):
+            continue
+        for field in named_type.fields.values():
+            if not field.args or getattr(field.resolve, GUARDED_ARGUMENTS, False):
+                continue
+            graphql_names = {argument.out_name or name: name for name, argument in field.args.items()}
+            pages = "after" in field.args or "before" in field.args or "offset" in field.args
+            field.resolve = _checked(field.resolve or default_field_resolver, graphql_names, pages)
+    setattr(schema, GUARDED_ARGUMENTS, True)

@@ -6,13 +6,19 @@ inspects each model field and lookup) and then the GraphQL arguments of its filt
 query... all filter insurees alike): building each once saves about 70 ms of the schema build. Both
 are pure functions of the declaration: the FilterSet class is only instantiated per request, and the
 argument objects are read, never changed, when the schema is built.
+
+A filter value its form field refuses (a global id that is not one) answers a GraphQL error naming the
+filter, not graphene-django's JSON dump of the form's errors.
 """
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from graphene import Dynamic
+from graphene.utils.str_converters import to_camel_case
 from graphene_django.filter import DjangoFilterConnectionField
 from graphene_django.filter.utils import get_filtering_args_from_filterset, get_filterset_class
+from graphql import GraphQLError
 
 _filtersets: dict[tuple, type] = {}
 _arguments: dict[tuple, dict] = {}
@@ -28,6 +34,31 @@ def _frozen(value):
     except TypeError:
         return repr(value)
     return value
+
+
+def filter_errors_message(errors) -> str:
+    """`{"last_name__icontains": ["..."]}` (a form's errors) -> `Invalid filter lastName_Icontains: ...`."""
+    return "; ".join(_("Invalid filter %(name)s: %(problem)s")
+                     % {"name": to_camel_case(name), "problem": " ".join(str(item) for item in problems)}
+                     for name, problems in errors.items())
+
+
+class ClearFilterErrors:
+    """Mixed into each shared FilterSet class: invalid filter values raise a GraphQL error with a message
+    (graphene-django, on `False`, raises the form's errors as a JSON text)."""
+
+    def is_valid(self) -> bool:
+        if super().is_valid():
+            return True
+        raise GraphQLError(filter_errors_message(self.form.errors))
+
+
+def with_clear_errors(filterset: type) -> type:
+    if issubclass(filterset, ClearFilterErrors):
+        return filterset
+    made = type(filterset.__name__, (ClearFilterErrors, filterset), {"__module__": filterset.__module__})
+    made.base_filters = dict(filterset.base_filters)
+    return made
 
 
 def declaration(field: DjangoFilterConnectionField) -> tuple:
@@ -46,7 +77,7 @@ def filterset_class(field: DjangoFilterConnectionField) -> type:
         meta = {"model": field.model, "fields": field._fields or node_type._meta.filter_fields}
         if field._extra_filter_meta:
             meta.update(field._extra_filter_meta)
-        _filtersets[key] = get_filterset_class(provided, **meta)
+        _filtersets[key] = with_clear_errors(get_filterset_class(provided, **meta))
     return _filtersets[key]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from graphene_django import DjangoObjectType
 
 from openimis.graphql.connection import ExtendedConnection
@@ -29,10 +30,21 @@ class OpenIMISNodeType(DjangoObjectType):
     @classmethod
     def get_node(cls, info, id):
         check(info.context.user, normalise(cls.read_rights))
+        if not cls.is_valid_pk(id):
+            return None  # a well-formed global id whose key cannot be a row's (`Type:abc`): no such node
         node = cls.find_node(info, id)
         if node is not None:
             load_rows(node, info.schema.get_type(cls._meta.name), info.field_nodes, info)
         return node
+
+    @classmethod
+    def is_valid_pk(cls, id) -> bool:
+        """Whether the key decoded from a global id can be a primary key of the type's model (a number,
+        a UUID, ... as the column takes it)."""
+        try:
+            return cls._meta.model._meta.pk.to_python(id) is not None
+        except (ValidationError, ValueError, TypeError):
+            return False
 
     @classmethod
     def find_node(cls, info, id):

@@ -26,6 +26,7 @@ from graphql import (
 )
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
+from openimis.graphql.connection import guard_query_arguments
 from openimis.graphql.execution import LeanExecutionContext
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.root_fields import guard_root_fields
@@ -156,6 +157,7 @@ class OpenIMISGraphQLView(GraphQLView):
     def __init__(self, **kwargs):
         from openimis.graphql.schema import root_field_rights, schema
 
+        guard_query_arguments(schema.graphql_schema)  # first: the rights are checked before the arguments
         guard_root_fields(schema.graphql_schema, root_field_rights)
         kwargs.setdefault("schema", schema)
         kwargs.setdefault("graphiql", settings.OPENIMIS_MODE == "DEV")

@@ -3,6 +3,7 @@ exception's text or a 500 page."""
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 
@@ -157,3 +158,117 @@ def test_the_default_limits_are_well_above_a_large_frontend_query(admin_gql, set
     fields = " ".join(["id uuid chfId lastName otherNames dob email phone"] * 50)
     body = admin_gql(f"{{ insurees(first: 5) {{ totalCount edges {{ node {{ {fields} }} }} }} }}")
     assert body == {"data": {"insurees": {"totalCount": 0, "edges": []}}}
+
+
+# 2. paging arguments: a cursor that does not decode is ignored, with or without `offset`
+
+
+def cursor(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def role_names(gql, arguments: str) -> list[str] | str:
+    body = gql(f"{{ role({arguments}, orderBy: [\"name\"]) {{ edges {{ node {{ name }} }} }} }}")
+    if "errors" in body:
+        return body["errors"][0]["message"]
+    return [edge["node"]["name"] for edge in body["data"]["role"]["edges"]]
+
+
+@pytest.fixture
+def four_roles(admin_gql):
+    from openimis.core.models import Role
+
+    for name in ("r1", "r2", "r3"):
+        Role.objects.create(name=name)
+    assert role_names(admin_gql, "first: 10") == ["IMIS Administrator", "r1", "r2", "r3"]
+    return admin_gql
+
+
+@pytest.mark.parametrize("bad", ["zzz", "", cursor("arrayconnection:x"), cursor("arrayconnection:-5")])
+def test_an_undecodable_cursor_is_ignored_with_or_without_offset(four_roles, bad):
+    assert role_names(four_roles, f'after: "{bad}"') == ["IMIS Administrator", "r1", "r2", "r3"]
+    assert role_names(four_roles, f'before: "{bad}"') == ["IMIS Administrator", "r1", "r2", "r3"]
+    # the offset counts from the first row, as when no cursor is sent
+    assert role_names(four_roles, f'offset: 2, after: "{bad}"') == role_names(four_roles, "offset: 2")
+    assert role_names(four_roles, "offset: 2") == ["r2", "r3"]
+
+
+def test_a_good_cursor_still_pages(four_roles):
+    assert role_names(four_roles, f'after: "{cursor("arrayconnection:1")}"') == ["r2", "r3"]
+    # the offset skips rows after the cursor's
+    assert role_names(four_roles, f'offset: 1, after: "{cursor("arrayconnection:1")}"') == ["r3"]
+
+
+def test_a_negative_offset_is_refused(four_roles):
+    assert role_names(four_roles, "offset: -1") == "Argument offset must be a non-negative integer"
+
+
+def test_cursors_of_a_connection_nested_in_a_node(four_roles):
+    body = four_roles('{ role(first: 1, orderBy: ["name"]) { edges { node { name '
+                      'rights(offset: 1, after: "zzz") { totalCount } } } } }')
+    assert "errors" not in body, body
+
+
+# 4. text arguments are bounded before they reach the database
+
+
+def test_a_too_long_filter_is_refused(admin_gql, settings):
+    limit = settings.GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"]
+    assert limit == 1000
+    query = "query($n: String) { insurees(lastName_Icontains: $n) { totalCount } }"
+    body = admin_gql(query, {"n": "%_" * 50_000})
+    assert body["errors"][0]["message"] == \
+        f"Argument lastName_Icontains is too long: 100000 characters, at most {limit}"
+    assert body["data"] == {"insurees": None}
+    assert admin_gql(query, {"n": "x" * limit}) == {"data": {"insurees": {"totalCount": 0}}}
+    long_literal = "y" * (limit + 1)
+    body = admin_gql(f'{{ products(search: "{long_literal}") {{ totalCount }} }}')
+    assert body["errors"][0]["message"].startswith("Argument search is too long")
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "MAX_ARGUMENT_LENGTH": 5}
+    body = admin_gql(query, {"n": "abcdef"})
+    assert body["errors"][0]["message"] == "Argument lastName_Icontains is too long: 6 characters, at most 5"
+
+
+def test_each_id_of_an_in_filter_counts_alone(admin_gql, settings):
+    settings.GRAPHQL_LIMITS = {**settings.GRAPHQL_LIMITS, "MAX_ARGUMENT_LENGTH": 40}
+    query = "query($ids: [String]) { locations(parent_Uuid_In: $ids) { edges { node { id } } } }"
+    assert admin_gql(query, {"ids": [GOOD_UUID] * 10}) == {"data": {"locations": {"edges": []}}}
+    body = admin_gql(query, {"ids": [GOOD_UUID, "z" * 41]})
+    assert body["errors"][0]["message"] == "Argument parent_Uuid_In is too long: 41 characters, at most 40"
+
+
+# 5. ids that cannot be a row's
+
+
+GOOD_UUID = "2c5d0d62-8b5d-4d8a-9a39-64cf1c2e7f1a"
+
+
+@pytest.mark.parametrize("type_name", ["RoleGQLType", "UserGQLType", "ProductGQLType"])
+@pytest.mark.parametrize("key", ["abc", "", "1.5"])
+def test_a_node_whose_key_cannot_be_a_row_is_not_found(admin_gql, type_name, key):
+    body = admin_gql(f'{{ node(id: "{cursor(f"{type_name}:{key}")}") {{ id }} }}')
+    assert body == {"data": {"node": None}}
+
+
+def test_a_filter_by_an_id_that_is_not_one(admin_gql):
+    body = admin_gql('{ products(id: "5") { totalCount } }')
+    assert body["errors"][0]["message"] == "Invalid filter id: Invalid ID specified."
+    body = admin_gql(f'{{ products(id: "{cursor("ProductGQLType:abc")}") {{ totalCount }} }}')
+    assert body["errors"][0]["message"] == "Invalid id: 'abc' is not a number"
+    body = admin_gql(f'{{ products(id: "{cursor("ProductGQLType:7")}") {{ totalCount }} }}')
+    assert body == {"data": {"products": {"totalCount": 0}}}
+
+
+def test_django_refusing_a_value_answers_a_clear_error():
+    from django.core.exceptions import ValidationError
+
+    from openimis.core.models import Role
+    from openimis.graphql.connection import clean_value_error
+
+    try:
+        Role.objects.filter(pk="abc")
+    except ValueError as error:
+        assert clean_value_error(error).message == "Invalid id: 'abc' is not a number"
+    error = ValidationError("“%(value)s” is not a valid UUID.", code="invalid", params={"value": "nope"})
+    assert clean_value_error(error).message == "“nope” is not a valid UUID."
+    assert clean_value_error(ValueError("something else")) is None
