@@ -19,10 +19,13 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     ExecutionResult,
     GraphQLError,
+    GraphQLScalarType,
+    GraphQLSchema,
     NamedTypeNode,
     NonNullTypeNode,
     execute,
     get_operation_ast,
+    specified_scalar_types,
 )
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
@@ -36,6 +39,7 @@ TRUE_VALUES = {"true", "1", "yes"}
 INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
 # a UTF-16 surrogate: JSON can write one alone ("\\ud800"), which no UTF-8 text (nor the database) can hold
 SURROGATE = re.compile("[\ud800-\udfff]")
+GUARDED_SCALAR = "_openimis_scalar_checked"
 
 
 def bad_request(message: str) -> HttpError:
@@ -48,26 +52,69 @@ def _surrogate_error(where: str) -> HttpError:
                          "it is not valid Unicode text") % {"where": where})
 
 
-def check_json_value(value, max_depth: int, where: str) -> None:
-    """Refuse (400) a JSON value nested deeper than `max_depth` or holding a text with a lone surrogate.
-    Walked without recursion: the value may be as deep as the JSON decoder allowed."""
+def json_problem(value, max_depth: int) -> str | None:
+    """"depth" when a decoded JSON value is nested deeper than `max_depth`, "surrogate" when one of its
+    texts holds a lone surrogate, else None. Walked without recursion: the value may be as deep as the
+    JSON decoder allowed."""
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
         if isinstance(item, str):
             if SURROGATE.search(item):
-                raise _surrogate_error(where)
+                return "surrogate"
             continue
         if not isinstance(item, (dict, list)):
             continue
         if depth > max_depth:
-            raise bad_request(_("The %(where)s are nested too deeply (more than %(limit)s levels)")
-                              % {"where": where, "limit": max_depth})
+            return "depth"
         if isinstance(item, dict):
             pending.extend((key, depth) for key in item)
             pending.extend((child, depth + 1) for child in item.values())
         else:
             pending.extend((child, depth + 1) for child in item)
+    return None
+
+
+def check_json_value(value, max_depth: int, where: str) -> None:
+    """Refuse (400) a JSON value nested deeper than `max_depth` or holding a text with a lone surrogate."""
+    problem = json_problem(value, max_depth)
+    if problem == "surrogate":
+        raise _surrogate_error(where)
+    if problem == "depth":
+        raise bad_request(_("The %(where)s are nested too deeply (more than %(limit)s levels)")
+                          % {"where": where, "limit": max_depth})
+
+
+def _checked_json_parse(parse):
+    def checked_parse(*args, **kwargs):
+        try:
+            value = parse(*args, **kwargs)
+        except RecursionError:
+            raise GraphQLError(_("The JSON text is nested too deeply")) from None
+        problem = json_problem(value, settings.GRAPHQL_LIMITS["MAX_JSON_DEPTH"])
+        if problem == "depth":
+            raise GraphQLError(_("The JSON text is nested too deeply (more than %(limit)s levels)")
+                               % {"limit": settings.GRAPHQL_LIMITS["MAX_JSON_DEPTH"]})
+        if problem == "surrogate":
+            raise GraphQLError(_("A text in the JSON text holds a lone UTF-16 surrogate (such as \\ud800): "
+                                 "it is not valid Unicode text"))
+        return value
+
+    setattr(checked_parse, GUARDED_SCALAR, True)
+    return checked_parse
+
+
+def guard_custom_scalars(schema: GraphQLSchema) -> None:
+    """The input of the schema's own scalars (JSONString, GenericScalar, ... not GraphQL's five) is
+    refused with a clear error when it is nested deeper than `GRAPHQL_LIMITS["MAX_JSON_DEPTH"]` (a JSON
+    text of 100,000 `[` made the decoder fail with Python's recursion message) or holds a lone
+    surrogate. Set once per schema."""
+    for name, named_type in schema.type_map.items():
+        if (not isinstance(named_type, GraphQLScalarType) or name in specified_scalar_types
+                or getattr(named_type.parse_value, GUARDED_SCALAR, False)):
+            continue
+        named_type.parse_value = _checked_json_parse(named_type.parse_value)
+        named_type.parse_literal = _checked_json_parse(named_type.parse_literal)
 
 
 def check_graphql_params(query, variables, operation_name):
@@ -157,6 +204,7 @@ class OpenIMISGraphQLView(GraphQLView):
     def __init__(self, **kwargs):
         from openimis.graphql.schema import root_field_rights, schema
 
+        guard_custom_scalars(schema.graphql_schema)
         guard_query_arguments(schema.graphql_schema)  # first: the rights are checked before the arguments
         guard_root_fields(schema.graphql_schema, root_field_rights)
         kwargs.setdefault("schema", schema)

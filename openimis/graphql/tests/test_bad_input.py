@@ -272,3 +272,28 @@ def test_django_refusing_a_value_answers_a_clear_error():
     error = ValidationError("“%(value)s” is not a valid UUID.", code="invalid", params={"value": "nope"})
     assert clean_value_error(error).message == "“nope” is not a valid UUID."
     assert clean_value_error(ValueError("something else")) is None
+
+
+# 1 and 3 inside a JSON text (a JSONString argument)
+
+
+def test_a_json_string_argument_too_deep_or_with_a_lone_surrogate(admin_gql, settings):
+    query = "query($f: JSONString) { insurees(additionalFilters: $f) { totalCount } }"
+    body = admin_gql(query, {"f": "[" * 100_000 + "]" * 100_000})
+    message = body["errors"][0]["message"]
+    assert message.endswith("The JSON text is nested too deeply") and "recursion" not in message
+    limit = settings.GRAPHQL_LIMITS["MAX_JSON_DEPTH"]
+    body = admin_gql(query, {"f": "[" * (limit + 1) + "]" * (limit + 1)})
+    assert body["errors"][0]["message"].endswith(f"nested too deeply (more than {limit} levels)")
+    body = admin_gql(query, {"f": '{"a": "\\ud800"}'})
+    assert "lone UTF-16 surrogate" in body["errors"][0]["message"]
+    literal = json.dumps("[" * (limit + 1) + "]" * (limit + 1))
+    body = admin_gql(f"{{ insurees(additionalFilters: {literal}) {{ totalCount }} }}")
+    assert "errors" in body and "recursion" not in json.dumps(body)
+    assert admin_gql(query, {"f": "{}"}) == {"data": {"insurees": {"totalCount": 0}}}
+
+
+def test_a_root_lookup_by_an_id_that_is_not_a_number(admin_gql):
+    body = admin_gql('{ product(id: "abc") { code } }')
+    assert "expected a number" not in json.dumps(body)
+    assert body.get("data", {}).get("product") is None
