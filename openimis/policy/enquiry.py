@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -142,13 +141,21 @@ def insuree_by_chf_id(user, chf_id: str):
     return insuree
 
 
-def _active_coverage(insuree):
-    """The insuree's current coverage by an active policy today (the latest expiring first)."""
+def _coverages(insuree) -> list:
+    """The insuree's current insuree-policies on current policies of current products, the latest
+    expiring first (no expiry date counts as the latest), in one statement."""
+    rows = (selectors.current_insuree_policies()
+            .filter(insuree=insuree, policy__validity_to__isnull=True,
+                    policy__product__validity_to__isnull=True)
+            .select_related("policy__product"))
+    return sorted(rows, key=lambda row: (row.expiry_date or datetime.date.max, row.id), reverse=True)
+
+
+def _active_today(coverages: list):
+    """The first of `coverages` by an active policy that covers today."""
     today = datetime.date.today()
-    return (selectors.current_insuree_policies()
-            .filter(insuree=insuree, policy__validity_to__isnull=True, policy__status=ACTIVE,
-                    effective_date__lte=today, expiry_date__gte=today)
-            .select_related("policy__product").order_by("-expiry_date", "-id").first())
+    return next((row for row in coverages if row.policy.status == ACTIVE and row.effective_date
+                 and row.expiry_date and row.effective_date <= today <= row.expiry_date), None)
 
 
 def _count_left(maximum, used) -> int | None:
@@ -158,17 +165,6 @@ def _count_left(maximum, used) -> int | None:
 def _usage(hook: str, *args) -> dict | int:
     answers = [answer for answer in hook_registry.call(hook, *args) if answer]
     return answers[0] if answers else {}
-
-
-def _latest_coverage(insuree):
-    """The insuree's current insuree-policy on a current policy of a current product, the latest expiring
-    first, whatever the policy's status: the product the eligibility answer speaks of (as 24.10 reads
-    it)."""
-    return (selectors.current_insuree_policies()
-            .filter(insuree=insuree, policy__validity_to__isnull=True,
-                    policy__product__validity_to__isnull=True)
-            .select_related("policy__product")
-            .order_by(F("expiry_date").desc(nulls_last=True), "-id").first())
 
 
 # the answer for an insuree no policy has ever covered: nothing left, nothing allowed
@@ -199,9 +195,10 @@ def eligibility(user, chf_id: str, item_code: str | None = None, service_code: s
     insuree = insuree_by_chf_id(user, chf_id)
     _check_code("item", item_code)
     _check_code("service", service_code)
-    latest = _latest_coverage(insuree)
-    if latest is None:
+    coverages = _coverages(insuree)
+    if not coverages:
         return dict(NOTHING_LEFT)
+    latest = coverages[0]
     product = latest.policy.product
     used = _usage(INSUREE_CATEGORY_USAGE, insuree, latest.policy) or {}
     answer = {
@@ -219,7 +216,7 @@ def eligibility(user, chf_id: str, item_code: str | None = None, service_code: s
         "hospitalization_amount_left": product.max_amount_hospitalization,
         "antenatal_amount_left": product.max_amount_antenatal,
     }
-    active = _active_coverage(insuree)
+    active = _active_today(coverages)
     if item_code:
         line = (product_selectors.product_items(active.policy.product)
                 .filter(item__code__iexact=item_code).first() if active else None)
