@@ -10,6 +10,7 @@ from graphene_django.registry import get_global_registry
 from openimis.graphql.extensions import apply_extensions
 from openimis.graphql.filtersets import share_filtersets
 from openimis.graphql.rights import UndeclaredRights, normalise
+from openimis.graphql.scalars import accept_digit_strings_as_int
 from openimis.modules import import_string_or_none, module_configs
 
 
@@ -56,6 +57,7 @@ def _import_types() -> None:
 
 
 def build_schema() -> tuple[graphene.Schema, dict]:
+    accept_digit_strings_as_int()
     _import_types()
     apply_extensions()
     query_classes = _collect("queries")

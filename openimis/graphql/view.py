@@ -21,8 +21,6 @@ from graphql import (
     GraphQLError,
     GraphQLScalarType,
     GraphQLSchema,
-    NamedTypeNode,
-    NonNullTypeNode,
     execute,
     get_operation_ast,
     specified_scalar_types,
@@ -33,10 +31,9 @@ from openimis.graphql.connection import guard_query_arguments
 from openimis.graphql.execution import LeanExecutionContext
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.root_fields import guard_root_fields
-from openimis.graphql.validation import parse_within, preparer
+from openimis.graphql.validation import preparer
 
 TRUE_VALUES = {"true", "1", "yes"}
-INTEGER_TEXT = re.compile(r"^-?[0-9]+$")
 # a UTF-16 surrogate: JSON can write one alone ("\\ud800"), which no UTF-8 text (nor the database) can hold
 SURROGATE = re.compile("[\ud800-\udfff]")
 GUARDED_SCALAR = "_openimis_scalar_checked"
@@ -145,36 +142,6 @@ def check_graphql_params(query, variables, operation_name):
     return query, variables, operation_name
 
 
-def _int_variables(query: str) -> set[str]:
-    """The names of the variables the operation declares as `Int` or `Int!`."""
-    try:
-        document = parse_within(query, settings.GRAPHQL_LIMITS["MAX_TOKENS"])
-    except GraphQLError:
-        return set()  # execution reports the syntax error (or the size)
-    names = set()
-    for definition in document.definitions:
-        for variable in getattr(definition, "variable_definitions", None) or ():
-            type_node = variable.type
-            if isinstance(type_node, NonNullTypeNode):
-                type_node = type_node.type
-            if isinstance(type_node, NamedTypeNode) and type_node.name.value == "Int":
-                names.add(variable.variable.name.value)
-    return names
-
-
-def lenient_int_variables(query, variables):
-    """An `Int` variable sent as a string of digits becomes that number. The 24.10 backend (graphql-core 2)
-    accepted such strings and the pinned frontend relies on it: fe-product's ProductPicker sends
-    `$location: Int` as `decodeId(...)`, a string (the Add Funding dialog of fe-payer uses that picker)."""
-    if not query or not isinstance(variables, dict):
-        return variables
-    candidates = {name for name, value in variables.items()
-                  if isinstance(value, str) and INTEGER_TEXT.match(value)}
-    if not candidates:
-        return variables
-    return {**variables, **{name: int(variables[name]) for name in candidates & _int_variables(query)}}
-
-
 def _flag(request, name: str) -> bool:
     return request.GET.get(name, "").lower() in TRUE_VALUES
 
@@ -237,7 +204,7 @@ class OpenIMISGraphQLView(GraphQLView):
     def get_graphql_params(request, data):
         query, variables, operation_name, id = GraphQLView.get_graphql_params(request, data)
         query, variables, operation_name = check_graphql_params(query, variables, operation_name)
-        return query, lenient_int_variables(query, variables), operation_name, id
+        return query, variables, operation_name, id
 
     def execute_graphql_request(self, request, data, query, variables, operation_name,
                                 show_graphiql=False):

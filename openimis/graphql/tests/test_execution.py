@@ -95,3 +95,13 @@ def test_plain_leaves_take_the_short_path_and_the_others_do_not():
     assert _plain_field(thing, "name") is not None and _plain_field(thing, "colour") is not None
     for other in ("shouted", "echo", "child"):  # own resolver, arguments, an object
         assert _plain_field(thing, other) is None
+
+
+def test_int_values_take_strings_of_digits_as_graphql_core_2_did(admin_gql):
+    query = ("query($right: Int, $regions: [Int]) { role(roleRight: $right) { totalCount } "
+             "users(first: 1, regionIds: $regions) { totalCount } }")
+    answer = admin_gql(query, {"right": "121701", "regions": ["1", "2"]})
+    assert "errors" not in answer, answer
+    for bad in ("1.5", "99999999999", "x"):
+        refused = admin_gql("query($right: Int) { role(roleRight: $right) { totalCount } }", {"right": bad})
+        assert "Int cannot represent" in refused["errors"][0]["message"], refused
