@@ -3,11 +3,11 @@ see (the policy module's rule)."""
 
 from __future__ import annotations
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from openimis.contribution.models import Premium
-from openimis.core import inputs
+from openimis.core import selectors as core_selectors
 from openimis.policy import selectors as policy_selectors
 
 
@@ -28,12 +28,7 @@ def premiums(user, show_history: bool = False) -> QuerySet:
 
 def premium_by(user, uuid: str | None = None, pk=None) -> Premium | None:
     queryset = visible_premiums(Premium.objects.all(), user)
-    if pk is not None:  # an id that is not a number, or a uuid that is not a UUID, is not found
-        pk = inputs.id_or_none(pk)
-        return queryset.filter(pk=pk).first() if pk else None
-    if inputs.uuid_or_none(uuid) is None:
-        return None
-    return queryset.filter(uuid=str(uuid)).order_by(F("validity_to").desc(nulls_first=True), "-id").first()
+    return core_selectors.row_by(queryset, uuid, pk)
 
 
 def counted_premiums(policy_id, except_premium_id=None) -> QuerySet:

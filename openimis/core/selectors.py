@@ -7,6 +7,7 @@ import json
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
+from openimis.core import inputs
 from openimis.core.configuration import module_config
 from openimis.core.models import (
     InteractiveUser,
@@ -199,3 +200,19 @@ def role_name_is_free(name: str, except_role_id=None) -> bool:
     if except_role_id:
         queryset = queryset.exclude(id=except_role_id)
     return not queryset.exists()
+
+
+def newest_first(queryset: QuerySet) -> QuerySet:
+    """Versioned rows, the current one first, then the most recently ended."""
+    return queryset.order_by(F("validity_to").desc(nulls_first=True), "-id")
+
+
+def row_by(queryset: QuerySet, uuid=None, pk=None):
+    """One row of `queryset` (row security already applied) by id, or by uuid (the current row, else the
+    newest that held it). An id that is not a number, or a uuid that is not a UUID, is not found."""
+    if pk is not None:
+        pk = inputs.id_or_none(pk)
+        return queryset.filter(pk=pk).first() if pk else None
+    if inputs.uuid_or_none(uuid) is None:
+        return None
+    return newest_first(queryset.filter(uuid=str(uuid))).first()

@@ -8,9 +8,8 @@ location pass. The funding insurees (config `excluded_insuree_chfids`) and their
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from openimis.core import inputs
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.insuree.models import (
@@ -92,29 +91,15 @@ def insurees(user, show_history: bool = False) -> QuerySet:
     return visible_insurees(queryset, user)
 
 
-def _newest_first(queryset: QuerySet) -> QuerySet:
-    return queryset.order_by(F("validity_to").desc(nulls_first=True), "-id")
-
-
 def family_by(user, uuid: str | None = None, pk=None) -> Family | None:
     """One family by uuid (the current row, else the newest row holding that uuid) or by id."""
     queryset = visible_families(Family.objects.all(), user)
-    if pk is not None:  # an id that is not a number, or a uuid that is not a UUID, is not found
-        pk = inputs.id_or_none(pk)
-        return queryset.filter(pk=pk).first() if pk else None
-    if inputs.uuid_or_none(uuid) is None:
-        return None
-    return _newest_first(queryset.filter(uuid=str(uuid))).first()
+    return core_selectors.row_by(queryset, uuid, pk)
 
 
 def insuree_by(user, uuid: str | None = None, pk=None) -> Insuree | None:
     queryset = visible_insurees(Insuree.objects.all(), user)
-    if pk is not None:  # an id that is not a number, or a uuid that is not a UUID, is not found
-        pk = inputs.id_or_none(pk)
-        return queryset.filter(pk=pk).first() if pk else None
-    if inputs.uuid_or_none(uuid) is None:
-        return None
-    return _newest_first(queryset.filter(uuid=str(uuid))).first()
+    return core_selectors.row_by(queryset, uuid, pk)
 
 
 def family_members(family: Family) -> QuerySet:

@@ -6,9 +6,10 @@ which honours ROW_SECURITY)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from openimis.core import inputs
+from openimis.core import selectors as core_selectors
 from openimis.location import selectors as location_selectors
 from openimis.payer.models import Funding, Payer, PayerType
 from openimis.product import selectors as product_selectors
@@ -55,12 +56,7 @@ def payers(user, show_history: bool = False) -> QuerySet:
 def payer_by(user, uuid: str | None = None, pk=None) -> Payer | None:
     """One payer by uuid (the current row, else the newest row holding that uuid) or by id."""
     queryset = visible_to(Payer.objects.all(), user).select_related("location__parent")
-    if pk is not None:  # an id that is not a number, or a uuid that is not a UUID, is not found
-        pk = inputs.id_or_none(pk)
-        return queryset.filter(pk=pk).first() if pk else None
-    if inputs.uuid_or_none(uuid) is None:
-        return None
-    return queryset.filter(uuid=str(uuid)).order_by(F("validity_to").desc(nulls_first=True)).first()
+    return core_selectors.row_by(queryset, uuid, pk)
 
 
 def fundings_of(payer: Payer) -> QuerySet:

@@ -4,9 +4,10 @@ they see."""
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
-from openimis.core import hook_registry, inputs
+from openimis.core import hook_registry
+from openimis.core import selectors as core_selectors
 from openimis.insuree import selectors as insuree_selectors
 from openimis.location import selectors as location_selectors
 from openimis.policy.hooks import ANNOTATE_POLICIES
@@ -55,12 +56,7 @@ def policies(user, show_history: bool = False) -> QuerySet:
 
 def policy_by(user, uuid: str | None = None, pk=None) -> Policy | None:
     queryset = visible_policies(Policy.objects.all(), user)
-    if pk is not None:  # an id that is not a number, or a uuid that is not a UUID, is not found
-        pk = inputs.id_or_none(pk)
-        return queryset.filter(pk=pk).first() if pk else None
-    if inputs.uuid_or_none(uuid) is None:
-        return None
-    return queryset.filter(uuid=str(uuid)).order_by(F("validity_to").desc(nulls_first=True), "-id").first()
+    return core_selectors.row_by(queryset, uuid, pk)
 
 
 def insuree_policies(user) -> QuerySet:

@@ -3,9 +3,9 @@ products and those of their districts (and of the regions of their districts).""
 
 from __future__ import annotations
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from openimis.core import inputs
+from openimis.core import selectors as core_selectors
 from openimis.location import selectors as location_selectors
 from openimis.product.models import Product, ProductItem, ProductService, RelativeDistribution
 
@@ -34,12 +34,7 @@ def product_by(user, uuid: str | None = None, pk=None) -> Product | None:
     """One product by uuid (the current row, else the newest row holding that uuid) or by id."""
     queryset = visible_to(Product.objects.all(), user).select_related("location__parent",
                                                                        "conversion_product")
-    if pk is not None:  # an id that is not a number, or a uuid that is not a UUID, is not found
-        pk = inputs.id_or_none(pk)
-        return queryset.filter(pk=pk).first() if pk else None
-    if inputs.uuid_or_none(uuid) is None:
-        return None
-    return queryset.filter(uuid=str(uuid)).order_by(F("validity_to").desc(nulls_first=True)).first()
+    return core_selectors.row_by(queryset, uuid, pk)
 
 
 def code_is_free(code: str, except_id: int | None = None) -> bool:
