@@ -6,8 +6,14 @@ import json
 import re
 
 import graphene
-from graphql import GraphQLInt
+from django.conf import settings
+from django.utils.translation import gettext as _
+from graphql import GraphQLError, GraphQLInt, GraphQLScalarType, GraphQLSchema, specified_scalar_types
 from graphql.language import ast
+
+from openimis.graphql.request_checks import json_problem
+
+GUARDED_SCALAR = "_openimis_scalar_checked"
 
 INTEGER_TEXT = re.compile(r"^-?[0-9]{1,10}$")
 _strict_int = GraphQLInt.parse_value
@@ -51,3 +57,35 @@ class TinyInt(graphene.Int):
 
     class Meta:
         name = "TinyInt"
+
+
+def _checked_json_parse(parse):
+    def checked_parse(*args, **kwargs):
+        try:
+            value = parse(*args, **kwargs)
+        except RecursionError:
+            raise GraphQLError(_("The JSON text is nested too deeply")) from None
+        problem = json_problem(value, settings.GRAPHQL_LIMITS["MAX_JSON_DEPTH"])
+        if problem == "depth":
+            raise GraphQLError(_("The JSON text is nested too deeply (more than %(limit)s levels)")
+                               % {"limit": settings.GRAPHQL_LIMITS["MAX_JSON_DEPTH"]})
+        if problem == "surrogate":
+            raise GraphQLError(_("A text in the JSON text holds a lone UTF-16 surrogate (such as \\ud800): "
+                                 "it is not valid Unicode text"))
+        return value
+
+    setattr(checked_parse, GUARDED_SCALAR, True)
+    return checked_parse
+
+
+def guard_custom_scalars(schema: GraphQLSchema) -> None:
+    """The input of the schema's own scalars (JSONString, GenericScalar, ... not GraphQL's five) is
+    refused with a clear error when it is nested deeper than `GRAPHQL_LIMITS["MAX_JSON_DEPTH"]` (a JSON
+    text of 100,000 `[` made the decoder fail with Python's recursion message) or holds a lone
+    surrogate. Set once per schema."""
+    for name, named_type in schema.type_map.items():
+        if (not isinstance(named_type, GraphQLScalarType) or name in specified_scalar_types
+                or getattr(named_type.parse_value, GUARDED_SCALAR, False)):
+            continue
+        named_type.parse_value = _checked_json_parse(named_type.parse_value)
+        named_type.parse_literal = _checked_json_parse(named_type.parse_literal)

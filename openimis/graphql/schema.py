@@ -7,10 +7,12 @@ import importlib
 import graphene
 from graphene_django.registry import get_global_registry
 
+from openimis.graphql.connection import guard_query_arguments
 from openimis.graphql.extensions import apply_extensions
 from openimis.graphql.filtersets import share_filtersets
 from openimis.graphql.rights import UndeclaredRights, normalise
-from openimis.graphql.scalars import accept_digit_strings_as_int
+from openimis.graphql.root_fields import guard_root_fields
+from openimis.graphql.scalars import accept_digit_strings_as_int, guard_custom_scalars
 from openimis.modules import import_string_or_none, module_configs
 
 
@@ -69,4 +71,13 @@ def build_schema() -> tuple[graphene.Schema, dict]:
     return graphene.Schema(query=query, mutation=mutation), declarations
 
 
+def guard_schema(built: graphene.Schema, rights: dict) -> None:
+    """Once, when the schema is built: the input of its own scalars is bounded, the arguments of query
+    fields are checked, the root fields check rights (and load rows) before their resolvers."""
+    guard_custom_scalars(built.graphql_schema)
+    guard_query_arguments(built.graphql_schema)  # first: the rights are checked before the arguments
+    guard_root_fields(built.graphql_schema, rights)
+
+
 schema, root_field_rights = build_schema()
+guard_schema(schema, root_field_rights)

@@ -8,10 +8,9 @@ import io
 import json
 import marshal
 import pstats
-import re
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed, JsonResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -19,127 +18,17 @@ from graphene_django.views import GraphQLView, HttpError
 from graphql import (
     ExecutionResult,
     GraphQLError,
-    GraphQLScalarType,
-    GraphQLSchema,
     execute,
     get_operation_ast,
-    specified_scalar_types,
 )
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
-from openimis.graphql.connection import guard_query_arguments
 from openimis.graphql.execution import LeanExecutionContext
 from openimis.graphql.limits import limit_rules
-from openimis.graphql.root_fields import guard_root_fields
+from openimis.graphql.request_checks import bad_request, check_graphql_params
 from openimis.graphql.validation import preparer
 
 TRUE_VALUES = {"true", "1", "yes"}
-# a UTF-16 surrogate: JSON can write one alone ("\\ud800"), which no UTF-8 text (nor the database) can hold
-SURROGATE = re.compile("[\ud800-\udfff]")
-GUARDED_SCALAR = "_openimis_scalar_checked"
-
-
-def bad_request(message: str) -> HttpError:
-    """A 400 answer `{"errors": [{"message": message}]}` (the view's `dispatch` writes the body)."""
-    return HttpError(HttpResponseBadRequest(message), message)
-
-
-def _surrogate_error(where: str) -> HttpError:
-    return bad_request(_("A text in the %(where)s holds a lone UTF-16 surrogate (such as \\ud800): "
-                         "it is not valid Unicode text") % {"where": where})
-
-
-def json_problem(value, max_depth: int) -> str | None:
-    """"depth" when a decoded JSON value is nested deeper than `max_depth`, "surrogate" when one of its
-    texts holds a lone surrogate, else None. Walked without recursion: the value may be as deep as the
-    JSON decoder allowed."""
-    pending = [(value, 1)]
-    while pending:
-        item, depth = pending.pop()
-        if isinstance(item, str):
-            if SURROGATE.search(item):
-                return "surrogate"
-            continue
-        if not isinstance(item, (dict, list)):
-            continue
-        if depth > max_depth:
-            return "depth"
-        if isinstance(item, dict):
-            pending.extend((key, depth) for key in item)
-            pending.extend((child, depth + 1) for child in item.values())
-        else:
-            pending.extend((child, depth + 1) for child in item)
-    return None
-
-
-def check_json_value(value, max_depth: int, where: str) -> None:
-    """Refuse (400) a JSON value nested deeper than `max_depth` or holding a text with a lone surrogate."""
-    problem = json_problem(value, max_depth)
-    if problem == "surrogate":
-        raise _surrogate_error(where)
-    if problem == "depth":
-        raise bad_request(_("The %(where)s are nested too deeply (more than %(limit)s levels)")
-                          % {"where": where, "limit": max_depth})
-
-
-def _checked_json_parse(parse):
-    def checked_parse(*args, **kwargs):
-        try:
-            value = parse(*args, **kwargs)
-        except RecursionError:
-            raise GraphQLError(_("The JSON text is nested too deeply")) from None
-        problem = json_problem(value, settings.GRAPHQL_LIMITS["MAX_JSON_DEPTH"])
-        if problem == "depth":
-            raise GraphQLError(_("The JSON text is nested too deeply (more than %(limit)s levels)")
-                               % {"limit": settings.GRAPHQL_LIMITS["MAX_JSON_DEPTH"]})
-        if problem == "surrogate":
-            raise GraphQLError(_("A text in the JSON text holds a lone UTF-16 surrogate (such as \\ud800): "
-                                 "it is not valid Unicode text"))
-        return value
-
-    setattr(checked_parse, GUARDED_SCALAR, True)
-    return checked_parse
-
-
-def guard_custom_scalars(schema: GraphQLSchema) -> None:
-    """The input of the schema's own scalars (JSONString, GenericScalar, ... not GraphQL's five) is
-    refused with a clear error when it is nested deeper than `GRAPHQL_LIMITS["MAX_JSON_DEPTH"]` (a JSON
-    text of 100,000 `[` made the decoder fail with Python's recursion message) or holds a lone
-    surrogate. Set once per schema."""
-    for name, named_type in schema.type_map.items():
-        if (not isinstance(named_type, GraphQLScalarType) or name in specified_scalar_types
-                or getattr(named_type.parse_value, GUARDED_SCALAR, False)):
-            continue
-        named_type.parse_value = _checked_json_parse(named_type.parse_value)
-        named_type.parse_literal = _checked_json_parse(named_type.parse_literal)
-
-
-def check_graphql_params(query, variables, operation_name):
-    """The request's query, variables and operation name as GraphQL needs them, or a 400 answer naming
-    what is wrong. A query document larger than `GRAPHQL_LIMITS["MAX_QUERY_BYTES"]` (UTF-8) is refused
-    here, before anything parses it. Variables sent as "" mean no variables."""
-    limits = settings.GRAPHQL_LIMITS
-    if query is not None and not isinstance(query, str):
-        raise bad_request(_("The query must be a string"))
-    if variables == "":
-        variables = None
-    if variables is not None and not isinstance(variables, dict):
-        raise bad_request(_("The variables must be a JSON object"))
-    if operation_name is not None and not isinstance(operation_name, str):
-        raise bad_request(_("The operationName must be a string"))
-    if query:
-        limit = limits["MAX_QUERY_BYTES"]
-        if len(query) > limit:  # a character is at least one byte: no need to encode it
-            raise bad_request(_("The query is too large: at most %(limit)s bytes") % {"limit": limit})
-        if SURROGATE.search(query):
-            raise _surrogate_error(_("query"))
-        if len(query.encode("utf-8")) > limit:
-            raise bad_request(_("The query is too large: at most %(limit)s bytes") % {"limit": limit})
-    if operation_name and SURROGATE.search(operation_name):
-        raise _surrogate_error(_("operationName"))
-    if variables:
-        check_json_value(variables, limits["MAX_JSON_DEPTH"], _("variables"))
-    return query, variables, operation_name
 
 
 def _flag(request, name: str) -> bool:
@@ -169,11 +58,8 @@ def _preparer_of(schema):
 @method_decorator(csrf_exempt, name="dispatch")
 class OpenIMISGraphQLView(GraphQLView):
     def __init__(self, **kwargs):
-        from openimis.graphql.schema import root_field_rights, schema
+        from openimis.graphql.schema import schema
 
-        guard_custom_scalars(schema.graphql_schema)
-        guard_query_arguments(schema.graphql_schema)  # first: the rights are checked before the arguments
-        guard_root_fields(schema.graphql_schema, root_field_rights)
         kwargs.setdefault("schema", schema)
         kwargs.setdefault("graphiql", settings.OPENIMIS_MODE == "DEV")
         super().__init__(**kwargs)
