@@ -396,3 +396,20 @@ def can_add_insuree(actor, family_id) -> list[str]:
 def check_may_edit_insurees(actor, right: int) -> None:
     if actor is not None and not actor.has_any_right([right]):
         raise PermissionDenied()
+
+
+# --- families, for other modules (the writes live in `family_services`, which imports this module) --
+
+
+def create_family(actor, data: dict) -> Family:
+    """`family_services.create_family`: the family with its head insuree (one transaction)."""
+    from openimis.insuree import family_services
+
+    return family_services.create_family(actor, data)
+
+
+def update_family(actor, data: dict) -> Family:
+    """`family_services.update_family`: the family and, when it changed, its head insuree."""
+    from openimis.insuree import family_services
+
+    return family_services.update_family(actor, data)

@@ -7,73 +7,8 @@ import graphene
 from openimis.graphql.mutations import LogLink, OpenIMISMutation
 from openimis.insuree import family_services, services
 from openimis.insuree import rights as insuree_rights
+from openimis.insuree.gql.types import FamilyInputFields, InsureeInputFields
 from openimis.insuree.models import FamilyMutation, InsureeMutation
-
-
-class PhotoInputType(graphene.InputObjectType):
-    id = graphene.Int()
-    uuid = graphene.String()
-    date = graphene.Date()
-    officer_id = graphene.Int()
-    photo = graphene.String()
-    filename = graphene.String()
-    folder = graphene.String()
-
-
-class InsureeInputFields:
-    id = graphene.Int()
-    uuid = graphene.String()
-    chf_id = graphene.String()
-    last_name = graphene.String(required=True)
-    other_names = graphene.String(required=True)
-    gender_id = graphene.String(required=True)
-    dob = graphene.Date(required=True)
-    head = graphene.Boolean()
-    marital = graphene.String()
-    passport = graphene.String()
-    phone = graphene.String()
-    email = graphene.String()
-    current_address = graphene.String()
-    geolocation = graphene.String()
-    current_village_id = graphene.Int()
-    photo_id = graphene.Int()
-    photo_date = graphene.Date()
-    photo = graphene.Field(PhotoInputType)
-    card_issued = graphene.Boolean()
-    family_id = graphene.Int()
-    relationship_id = graphene.Int()
-    profession_id = graphene.Int()
-    education_id = graphene.Int()
-    type_of_id_id = graphene.String()
-    health_facility_id = graphene.Int()
-    offline = graphene.Boolean()
-    json_ext = graphene.JSONString()
-    status = graphene.String()
-    status_reason = graphene.String()
-    status_date = graphene.Date()
-    # the insuree joins the current policies of its family (answered by the policy module)
-    add_on_existing_policy = graphene.Boolean()
-
-
-class FamilyHeadInsureeInputType(InsureeInputFields, graphene.InputObjectType):
-    pass
-
-
-class FamilyInputFields:
-    id = graphene.Int()
-    uuid = graphene.String()
-    location_id = graphene.Int()
-    poverty = graphene.Boolean()
-    family_type_id = graphene.String()
-    address = graphene.String()
-    is_offline = graphene.Boolean()
-    ethnicity = graphene.String()
-    confirmation_no = graphene.String()
-    confirmation_type_id = graphene.String()
-    json_ext = graphene.JSONString()
-    contribution = graphene.JSONString()  # for the contribution module; not used yet
-    head_insuree = graphene.Field(FamilyHeadInsureeInputType)
-
 
 FAMILY_LINK = LogLink(FamilyMutation, "family")
 INSUREE_LINK = LogLink(InsureeMutation, "insuree")
