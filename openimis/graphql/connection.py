@@ -17,6 +17,7 @@ from graphql_relay import cursor_to_offset
 
 from openimis.graphql.counting import counted_by_version
 from openimis.graphql.loading import connection_node_type, connection_nodes, load
+from openimis.graphql.text_lengths import check_text_lengths
 
 MAX_PAGE_SIZE = 100
 # columns a client may not sort by: the order would leak something about their values
@@ -183,22 +184,6 @@ def checked_paging(args: dict) -> dict:
     return {key: value for key, value in args.items() if key not in bad}
 
 
-def _too_long(name: str, length: int, limit: int) -> GraphQLError:
-    return GraphQLError(_("Argument %(name)s is too long: %(length)s characters, at most %(limit)s")
-                        % {"name": name, "length": length, "limit": limit})
-
-
-def check_text_lengths(args: dict, graphql_names: dict[str, str], limit: int) -> None:
-    """Refuse a text argument (a filter, a search) longer than `limit` characters before it reaches the
-    database (a 100,000-character LIKE pattern is too complex for SQLite). Each text of a list (an `_In`
-    filter's ids) counts alone."""
-    for key, value in args.items():
-        texts = value if isinstance(value, (list, tuple)) else (value,)
-        for text in texts:
-            if isinstance(text, str) and len(text) > limit:
-                raise _too_long(graphql_names.get(key, key), len(text), limit)
-
-
 def clean_value_error(error: Exception) -> GraphQLError | None:
     """The GraphQL error for Django refusing an argument's value as a column's (an id that is not a
     number, a uuid that is not a UUID); None for any other error."""
@@ -212,10 +197,10 @@ def clean_value_error(error: Exception) -> GraphQLError | None:
     return None
 
 
-def _checked(resolve, graphql_names: dict[str, str], pages: bool):
+def _checked(resolve, field_arguments: dict, pages: bool):
     def checked_resolve(root, info, **args):
         if args:
-            check_text_lengths(args, graphql_names, settings.GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"])
+            check_text_lengths(args, field_arguments, settings.GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"])
             if pages:
                 args = checked_paging(args)
         try:
@@ -230,21 +215,34 @@ def _checked(resolve, graphql_names: dict[str, str], pages: bool):
     return checked_resolve
 
 
+def _lengths_checked(resolve, field_arguments: dict):
+    def checked_resolve(root, info, **args):
+        if args:
+            check_text_lengths(args, field_arguments, settings.GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"])
+        return resolve(root, info, **args)
+
+    setattr(checked_resolve, GUARDED_ARGUMENTS, True)
+    return checked_resolve
+
+
 def guard_query_arguments(schema: GraphQLSchema) -> None:
-    """Wrap, once per schema, the resolver of every field that takes arguments, the mutations excepted
-    (their inputs are checked by their services): the texts are bounded (`check_text_lengths`), the
-    paging arguments made safe (`checked_paging`) and a value Django cannot take as a column's answers a
-    clear error, not Django's message. Fields without arguments (nearly all) are left as they are."""
+    """Wrap, once per schema, the resolver of every field that takes arguments: the texts are bounded,
+    nested ones included (`openimis.graphql.text_lengths`), and, but for the mutations (their inputs are
+    checked by their services), the paging arguments made safe (`checked_paging`) and a value Django
+    cannot take as a column's answers a clear error, not Django's message. Fields without arguments
+    (nearly all) are left as they are."""
     if getattr(schema, GUARDED_ARGUMENTS, False):
         return
     for type_name, named_type in schema.type_map.items():
-        if (type_name.startswith("__") or not isinstance(named_type, GraphQLObjectType)
-                or named_type is schema.mutation_type):
+        if type_name.startswith("__") or not isinstance(named_type, GraphQLObjectType):
             continue
         for field in named_type.fields.values():
             if not field.args or getattr(field.resolve, GUARDED_ARGUMENTS, False):
                 continue
-            graphql_names = {argument.out_name or name: name for name, argument in field.args.items()}
+            resolve = field.resolve or default_field_resolver
+            if named_type is schema.mutation_type:
+                field.resolve = _lengths_checked(resolve, field.args)
+                continue
             pages = "after" in field.args or "before" in field.args or "offset" in field.args
-            field.resolve = _checked(field.resolve or default_field_resolver, graphql_names, pages)
+            field.resolve = _checked(resolve, field.args, pages)
     setattr(schema, GUARDED_ARGUMENTS, True)

@@ -3,7 +3,8 @@
 The other limits of `settings.GRAPHQL_LIMITS` act before or after validation: MAX_QUERY_BYTES and
 MAX_JSON_DEPTH in the view (`openimis.graphql.request_checks.check_graphql_params`), MAX_TOKENS while
 the document is lexed (`openimis.graphql.validation.parse_within`), MAX_ARGUMENT_LENGTH when a field's
-arguments reach its resolver (`openimis.graphql.connection.guard_query_arguments`)."""
+arguments reach its resolver, texts nested in input objects and lists included, in queries and
+mutations (`openimis.graphql.text_lengths`, set by `openimis.graphql.connection.guard_query_arguments`)."""
 
 from __future__ import annotations
 

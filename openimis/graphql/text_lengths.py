@@ -1,0 +1,68 @@
+"""The bound on the texts a client sends as field arguments (`GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"]`):
+every text counts, at the top of the arguments or nested in their input objects and lists, in a query's
+fields and in a mutation's input alike (a 100,000-character LIKE pattern is too complex for SQLite, and a
+mutation would copy the text into its log before its service refused it).
+
+A field meant to carry a large text (a photo's base64 content) is declared once, next to its input type,
+with `long_text(InputType, "field")`. The values of JSON scalars are not walked (their depth is bounded
+by the view)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from graphql import (
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+)
+
+# GraphQL input type name -> the names (GraphQL spelling) of its fields that may hold a long text; the
+# insuree's photo (base64) is the 24.10 contract's one
+_LONG_TEXTS: dict[str, set[str]] = {"PhotoInputType": {"photo"}}
+
+
+def long_text(input_type, *field_names: str) -> None:
+    """Exempt these fields of a graphene `InputObjectType` from the bound (their services bound them)."""
+    from graphene.utils.str_converters import to_camel_case
+
+    meta = getattr(input_type, "_meta", None)
+    type_name = getattr(meta, "name", None) or input_type.__name__
+    _LONG_TEXTS.setdefault(type_name, set()).update(to_camel_case(name) for name in field_names)
+
+
+def too_long(name: str, length: int, limit: int) -> GraphQLError:
+    return GraphQLError(_("Argument %(name)s is too long: %(length)s characters, at most %(limit)s")
+                        % {"name": name, "length": length, "limit": limit})
+
+
+def _check(value, graphql_type, path: str, limit: int) -> None:
+    while isinstance(graphql_type, GraphQLNonNull):
+        graphql_type = graphql_type.of_type
+    if value is None:
+        return
+    if isinstance(graphql_type, GraphQLList):
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        for item in items:  # each text of a list (an `_In` filter's ids) counts alone
+            _check(item, graphql_type.of_type, path, limit)
+    elif isinstance(graphql_type, GraphQLInputObjectType):
+        if not isinstance(value, dict):
+            return
+        exempt = _LONG_TEXTS.get(graphql_type.name, ())
+        for name, field in graphql_type.fields.items():
+            key = field.out_name or name
+            if name not in exempt and key in value:
+                _check(value[key], field.type, f"{path}.{name}", limit)
+    elif isinstance(graphql_type, GraphQLScalarType) and isinstance(value, str) and len(value) > limit:
+        raise too_long(path, len(value), limit)
+
+
+def check_text_lengths(args: dict, field_arguments: dict, limit: int) -> None:
+    """Refuse (a GraphQL error naming the argument, with the path inside it) any text of the resolved
+    `args` (keys: the arguments' Python names) longer than `limit` characters. `field_arguments`: the
+    field's GraphQL arguments (`GraphQLField.args`)."""
+    for name, argument in field_arguments.items():
+        key = argument.out_name or name
+        if key in args:
+            _check(args[key], argument.type, name, limit)
