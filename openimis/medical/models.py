@@ -4,6 +4,7 @@ diagnoses (ICD codes)."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 from openimis.core.history import VersionedModel, new_uuid
 
@@ -16,6 +17,9 @@ CARE_TYPES = [IN_PATIENT, OUT_PATIENT, BOTH]
 MALE, FEMALE, ADULT, MINOR = 1, 2, 4, 8
 ALL_PATIENT_CATEGORIES = MALE | FEMALE | ADULT | MINOR
 
+# The codes the reference frontend offers. Like openIMIS 24.10 (one-character columns, no check of the
+# value), the item type, the service type, level and category take any one character: implementations
+# and imported databases use codes of their own (a service type "A", a level "C").
 DRUG, MEDICAL_CONSUMABLE = "D", "M"
 ITEM_TYPES = [DRUG, MEDICAL_CONSUMABLE]
 
@@ -26,9 +30,11 @@ SERVICE_LEVELS = ["S", "V", "D", "H"]
 
 
 class ServicePackageType(models.TextChoices):
-    PACKAGE = "P", "Package"
-    SIMPLE = "S", "Simple service"
-    FLAT_RATE = "F", "Flat-rate package"
+    """`packagetype` (24.10's choices P, S, F; the API shows them as the enum ServicePackagetype)."""
+
+    PACKAGE = "P", "Package"  # holds sub-services and sub-items
+    SIMPLE = "S", "Simple service"  # holds nothing: contents sent with it are not kept
+    FLAT_RATE = "F", "Flat-rate package"  # holds contents too; the frontend labels its price a ceiling
 
 
 class Item(VersionedModel):
@@ -70,23 +76,26 @@ class Service(VersionedModel):
 
 
 class ServiceItem(models.Model):
-    """An item contained in a package service (`servicesLinked` of the package)."""
+    """An item contained in a package service (`servicesLinked` of the package; 24.10's
+    tblProductContainedPackage). A line belongs to one version of the package: an update leaves the old
+    lines on the history row and gives the current row its new ones."""
 
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="items_services")
     parent = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="services_linked")
     qty_provided = models.IntegerField(null=True, blank=True)
-    pcp_date = models.DateTimeField(null=True, blank=True)
+    pcp_date = models.DateTimeField(default=timezone.now, null=True, blank=True)  # when the line was made
     price_asked = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     status = models.BooleanField(default=True)
 
 
 class ServiceService(models.Model):
-    """A service contained in a package service (`serviceserviceSet` of the package)."""
+    """A service contained in a package service (`serviceserviceSet` of the package; 24.10's
+    tblServiceContainedPackage), versioned with the package as its items are."""
 
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="services_services")
     parent = models.ForeignKey(Service, on_delete=models.CASCADE)
     qty_provided = models.IntegerField(null=True, blank=True)
-    scp_date = models.DateTimeField(null=True, blank=True)
+    scp_date = models.DateTimeField(default=timezone.now, null=True, blank=True)  # when the line was made
     price_asked = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
     status = models.BooleanField(default=True)
 

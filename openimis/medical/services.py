@@ -20,12 +20,8 @@ from openimis.medical.models import (
     CARE_TYPES,
     CODE_MAX_LENGTH,
     FEMALE,
-    ITEM_TYPES,
     MALE,
     MINOR,
-    SERVICE_CATEGORIES,
-    SERVICE_LEVELS,
-    SERVICE_TYPES,
     Item,
     Service,
     ServiceItem,
@@ -48,6 +44,12 @@ def _choice(data: dict, key: str, label: str, choices, required: bool = True) ->
         raise ValidationFailed(_("%(field)s must be one of %(choices)s")
                                % {"field": label, "choices": ", ".join(choices)}, value)
     return value
+
+
+def _one_character_code(data: dict, key: str, label: str, required: bool = True) -> str | None:
+    """A code of a one-character column that 24.10 stores as sent (item and service type, service level
+    and category): any single character."""
+    return inputs.text(data, key, label, 1, required=required)
 
 
 def _whole_number(data: dict, key: str, label: str) -> int | None:
@@ -115,7 +117,7 @@ def _common_fields(data: dict) -> dict:
 def item_fields(data: dict) -> dict:
     return {
         **_common_fields(data),
-        "type": _choice(data, "type", "type", ITEM_TYPES),
+        "type": _one_character_code(data, "type", "type"),
         "package": inputs.text(data, "package", "package", 255),
         "quantity": inputs.amount(data.get("quantity"), "quantity", required=False),
     }
@@ -129,9 +131,9 @@ def service_fields(data: dict) -> dict:
                                packagetype)
     return {
         **_common_fields(data),
-        "type": _choice(data, "type", "type", SERVICE_TYPES),
-        "level": _choice(data, "level", "level", SERVICE_LEVELS),
-        "category": _choice(data, "category", "category", SERVICE_CATEGORIES, required=False),
+        "type": _one_character_code(data, "type", "type"),
+        "level": _one_character_code(data, "level", "level"),
+        "category": _one_character_code(data, "category", "category", required=False),
         "packagetype": packagetype,
         "manual_price": _boolean(data.get("manual_price"), "manualPrice"),
     }

@@ -14,6 +14,11 @@ SEARCH_ITEMS = (medical_rights.ITEM_SEARCH,)
 SEARCH_SERVICES = (medical_rights.SERVICE_SEARCH,)
 
 
+def _history_allowed(info, kwargs: dict, search_rights: tuple) -> bool:
+    """`showHistory` is honoured for the holders of the search right only (others get the current rows)."""
+    return bool(kwargs.get("show_history")) and info.context.user.has_any_right(search_rights)
+
+
 class Query(graphene.ObjectType):
     medical_items = OpenIMISConnectionField(
         ItemGQLType, client_mutation_id=graphene.String(), show_history=graphene.Boolean(),
@@ -31,10 +36,11 @@ class Query(graphene.ObjectType):
     validate_service_code = graphene.Boolean(service_code=graphene.String(required=True))
 
     field_rights = {
-        "medicalItems": SEARCH_ITEMS,
-        # the item and service pickers of claims and products: whoever enters those may look items up
+        # As in 24.10 (OMT-281), any logged-in user may list items and services (an enrolment officer
+        # reads them, and so do the claim and product pickers); the history needs the search right.
+        "medicalItems": AUTHENTICATED,
         "medicalItemsStr": AUTHENTICATED,
-        "medicalServices": SEARCH_SERVICES,
+        "medicalServices": AUTHENTICATED,
         "medicalServicesStr": AUTHENTICATED,
         "diagnoses": AUTHENTICATED,
         "diagnosesStr": AUTHENTICATED,
@@ -44,7 +50,8 @@ class Query(graphene.ObjectType):
 
     def resolve_medical_items(self, info, **kwargs):
         return selectors.items(
-            show_history=bool(kwargs.get("show_history")), pricelist_uuid=kwargs.get("pricelist_uuid"),
+            show_history=_history_allowed(info, kwargs, SEARCH_ITEMS),
+            pricelist_uuid=kwargs.get("pricelist_uuid"),
             client_mutation_id=kwargs.get("client_mutation_id"))
 
     def resolve_medical_items_str(self, info, **kwargs):
@@ -52,7 +59,8 @@ class Query(graphene.ObjectType):
 
     def resolve_medical_services(self, info, **kwargs):
         return selectors.services(
-            show_history=bool(kwargs.get("show_history")), pricelist_uuid=kwargs.get("pricelist_uuid"),
+            show_history=_history_allowed(info, kwargs, SEARCH_SERVICES),
+            pricelist_uuid=kwargs.get("pricelist_uuid"),
             client_mutation_id=kwargs.get("client_mutation_id"))
 
     def resolve_medical_services_str(self, info, **kwargs):

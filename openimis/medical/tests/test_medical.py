@@ -125,7 +125,7 @@ def test_code_of_a_deleted_item_can_be_used_again(admin_gql):
     ({"code": ""}, "code is mandatory"),
     ({"code": "TOOLONG"}, "code is longer than 6 characters"),
     ({"careType": "X"}, "careType must be one of I, O, B"),
-    ({"type": "Z"}, "type must be one of D, M"),
+    ({"type": "DD"}, "type is longer than 1 characters"),
     ({"price": "-1"}, "price cannot be negative"),
     ({"frequency": "1.5"}, "frequency must be a whole number"),
     ({"patientCategory": 3}, "at least one gender and one age group"),
@@ -299,14 +299,33 @@ def test_diagnoses_need_only_a_login(gql, user_factory):
     assert "errors" not in gql.login("nobody", "Secret123")
     result = gql("{ diagnosesStr(str: \"x\") { edges { node { id } } } }")
     assert "errors" not in result
+
+
+def test_any_user_lists_items_and_services_but_only_searchers_see_history(gql, user_factory):
+    """24.10 (OMT-281): medicalItems and medicalServices need a login, not the search right; their
+    showHistory is honoured for the holders of the search right only."""
+    item = Item.objects.create(code="H1", name="Old name", type="D", price=1, care_type="B")
+    item.save_history()
+    service = Service.objects.create(code="H1", name="Old name", type="C", price=1, care_type="B", level="S")
+    service.save_history()
     assert gql("{ medicalItems { totalCount } }")["errors"][0]["message"] == "unauthorized"
+    user_factory("nobody")
+    assert "errors" not in gql.login("nobody", "Secret123")
+    for root in ("medicalItems", "medicalServices"):
+        result = gql(f"{{ {root}(showHistory: true) {{ totalCount edges {{ node {{ code }} }} }} }}")
+        assert "errors" not in result, result
+        assert result["data"][root]["totalCount"] == 1
+    user_factory("searcher", [122101, 121401])
+    assert "errors" not in gql.login("searcher", "Secret123")
+    for root in ("medicalItems", "medicalServices"):
+        assert gql(f"{{ {root}(showHistory: true) {{ totalCount }} }}")["data"][root]["totalCount"] == 2
 
 
 def test_rights_of_the_item_searcher(gql, user_factory):
     user_factory("itemsearch", [122101])
     assert "errors" not in gql.login("itemsearch", "Secret123")
     assert "errors" not in gql("{ medicalItems { totalCount } }")
-    assert gql("{ medicalServices { totalCount } }")["errors"][0]["message"] == "unauthorized"
+    assert gql('{ validateServiceCode(serviceCode: "X") }')["errors"][0]["message"] == "unauthorized"
     result = gql('mutation { createItem(input: {code: "X", name: "X", type: "D", careType: "B", price: "1", '
                  "patientCategory: 15}) { internalId } }")
     assert result["errors"][0]["message"] == "unauthorized"

@@ -86,7 +86,8 @@ def test_patient_categories_by_name_are_combined():
     ({"code": "TOOLONG"}, "code is longer than 6 characters"),
     ({"care_type": None}, "careType is mandatory"),
     ({"care_type": "X"}, "careType must be one of I, O, B"),
-    ({"type": "Z"}, "type must be one of D, M"),
+    ({"type": "DM"}, "type is longer than 1 characters"),
+    ({"type": " "}, "type is mandatory"),
     ({"price": None}, "price"),
     ({"price": "-1"}, "price"),
     ({"price": "abc"}, "price"),
@@ -140,7 +141,7 @@ def test_update_item_refusals_change_nothing():
     services.create_item(None, item_data("TAKEN"))
     item = services.create_item(None, item_data("MINE"))
     refused(services.update_item, None, item_data("TAKEN", uuid=item.uuid), "Item code TAKEN already exists")
-    refused(services.update_item, None, item_data("MINE", uuid=item.uuid, type="Q"), "type must be one of")
+    refused(services.update_item, None, item_data("MINE", uuid=item.uuid, type="QQ"), "type is longer than")
     refused(services.update_item, None, item_data("MINE"), "uuid is mandatory")
     refused(services.update_item, None, item_data("MINE", uuid=str(uuid_module.uuid4())), "Item not found",
             error=NotFound)
@@ -199,10 +200,12 @@ def test_create_service_stores_every_field_with_its_defaults():
 
 @pytest.mark.parametrize(("changes", "expected"), [
     ({"level": None}, "level is mandatory"),
-    ({"level": "Q"}, "level must be one of S, V, D, H"),
-    ({"category": "Z"}, "category must be one of"),
-    ({"type": "X"}, "type must be one of P, C"),
+    ({"level": "SV"}, "level is longer than 1 characters"),
+    ({"category": "SD"}, "category is longer than 1 characters"),
+    ({"type": None}, "type is mandatory"),
+    ({"type": "PC"}, "type is longer than 1 characters"),
     ({"packagetype": "X"}, "packagetype must be one of"),
+    ({"packagetype": "s"}, "packagetype must be one of"),
     ({"manual_price": "maybe"}, "manualPrice must be 0 or 1"),
     ({"patient_category": 8}, "at least one gender and one age group"),
     ({"code": "SV1"}, "Service code SV1 already exists"),
