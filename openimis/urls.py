@@ -22,6 +22,8 @@ urlpatterns = [
 for module in module_configs():
     if module.urls:
         urlpatterns.append(path(f"{root}{module.logical_name}/", include(module.urls)))
+    if getattr(module, "root_urls", None):  # paths a frontend asks outside the module's prefix
+        urlpatterns.append(path("", include(module.root_urls)))
 
 # the web frontend: / -> /front/, /front/..., /keepLegacyAlive
 urlpatterns.append(path("", include("openimis.web.urls")))

@@ -54,15 +54,18 @@ def test_every_declared_table_holds_the_rows_of_its_csv(demo):
         if table.skip_existing:
             continue
         rows = csv_rows(table.name)
-        current = sum(1 for row in rows if not row["ValidityTo"])
         stored = table.model._base_manager
         assert stored.count() == len(rows), table.name
-        assert stored.filter(validity_to__isnull=True).count() == current, table.name
+        if "ValidityTo" in table.columns:  # a versioned table (tblControls is not): its current rows too
+            current = sum(1 for row in rows if not row["ValidityTo"])
+            assert stored.filter(validity_to__isnull=True).count() == current, table.name
     for model, sizes in README_SIZES.items():
         stored = model._base_manager
         assert (stored.count(), stored.filter(validity_to__isnull=True).count()) == sizes, model
     assert demo.rows > 3900 and demo.seconds < 30
-    assert demo.after_load == {"core.User": 31}
+    # the demo's photo files (already there when an earlier load wrote them to the same folder)
+    assert demo.after_load.keys() == {"core.User", "insuree.demo_photo_files"}
+    assert demo.after_load["core.User"] == 31
 
 
 def test_values_and_references_hold(demo):

@@ -17,6 +17,7 @@ class InsureeConfig(OpenIMISModuleConfig):
         "excluded_insuree_chfids": ["999999999"],
         "is_insuree_photo_required": False,
         "insuree_fsp_mandatory": False,  # a first point of service (health facility) is mandatory
+        "insurees_export_max_rows": 10000,  # insureesExport refuses a search with more rows
         **{key: [code] for key, code in CONFIG_RIGHTS.items()},
     }
     rights = CONFIG_RIGHTS  # the administrator gets these rights, the frontend shows its menu
@@ -24,3 +25,4 @@ class InsureeConfig(OpenIMISModuleConfig):
     mutations = "openimis.insuree.gql.mutations.Mutation"
     types = "openimis.insuree.gql.types"
     legacy_tables = "openimis.insuree.legacy.TABLES"
+    root_urls = "openimis.insuree.root_urls"  # /photos/<folder>/<filename>, where fe-insuree asks

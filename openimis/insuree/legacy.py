@@ -4,7 +4,8 @@ module. In the legacy data a village or health facility id 0 means none."""
 
 from __future__ import annotations
 
-from openimis.core.legacy_import import Table, history_columns, zero_is_null
+from openimis.core.legacy_import import AfterLoad, Table, history_columns, zero_is_null
+from openimis.insuree.demo_photos import write_demo_photos
 from openimis.insuree.models import Family, Insuree, Photo
 
 TABLES = [
@@ -32,4 +33,6 @@ TABLES = [
         "PhotoID": "id", "PhotoUUID": "uuid", "InsureeID": "insuree", "CHFID": "chf_id",
         "PhotoFolder": "folder", "PhotoFileName": "filename", "OfficerID": "officer_id", "PhotoDate": "date",
     }),
+    # the demo's photo files are not shipped: generated pictures take their place
+    AfterLoad("insuree.demo_photo_files", write_demo_photos),
 ]

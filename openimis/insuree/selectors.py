@@ -21,6 +21,7 @@ from openimis.insuree.models import (
     IdentificationType,
     Insuree,
     InsureeStatusReason,
+    Photo,
     Profession,
     Relation,
 )
@@ -79,6 +80,12 @@ def visible_insurees(queryset: QuerySet, user) -> QuerySet:
     return queryset.filter(
         no_location | Q(current_village_id__in=villages) | Q(family__location_id__in=villages)
     )
+
+
+def visible_photos(user) -> QuerySet:
+    """Every photo row (history included) of an insuree `user` may see, and those of no insuree."""
+    insurees = visible_insuree_rows(user).values("id")
+    return Photo.objects.filter(Q(insuree__isnull=True) | Q(insuree_id__in=insurees))
 
 
 def families(user, show_history: bool = False) -> QuerySet:

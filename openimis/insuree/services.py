@@ -27,7 +27,7 @@ from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openimis.core.history import HistoricalRecordError
 from openimis.core.services import audit_id
-from openimis.insuree import numbers, selectors
+from openimis.insuree import numbers, photos, selectors
 from openimis.insuree.hooks import (
     CAN_ADD_INSUREE,
     INSUREE_ADDED,
@@ -196,9 +196,9 @@ def _photo_content(photo_data: dict) -> bytes | None:
 
 def stored_photo_bytes(photo: Photo) -> bytes | None:
     """The content of a photo file (None when the photo has no file or the file is gone)."""
-    if not photo.folder or not photo.filename:
+    path = photos.photo_file_path(photo.folder, photo.filename) if photo.folder else None
+    if path is None:
         return None
-    path = Path(settings.PHOTO_ROOT_PATH) / photo.folder / photo.filename
     try:
         return path.read_bytes()
     except OSError:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import graphene
+from graphql import GraphQLError
 
+from openimis.core.errors import ServiceError
 from openimis.core.gql.types import OfficerGQLType
 from openimis.graphql.connection import OpenIMISConnectionField
 from openimis.graphql.rights import AUTHENTICATED
-from openimis.insuree import numbers, selectors, services
+from openimis.insuree import exports, numbers, selectors, services
 from openimis.insuree import rights as insuree_rights
+from openimis.insuree.gql import export
 from openimis.insuree.gql.types import (
     ConfirmationTypeGQLType,
     EducationGQLType,
@@ -31,6 +34,7 @@ EDITORS = (
     insuree_rights.INSUREE_ADD,
     insuree_rights.INSUREE_EDIT,
 )
+
 def _by_mutation(queryset, client_mutation_id: str | None):
     if not client_mutation_id:
         return queryset
@@ -67,6 +71,7 @@ class Query(graphene.ObjectType):
         ignore_location=graphene.Boolean(),
         additional_filters=graphene.JSONString(),
     )
+    insurees_export = export.export_field(insurees)  # the same arguments, the rows written to a file
     # `locationId`: sent by fe-insuree 1.11 (the photo officer picker), absent from the 24.10 schema
     insuree_officers = OpenIMISConnectionField(OfficerGQLType, order_by=False, location_id=graphene.String())
     insuree_number_validity = graphene.Field(
@@ -88,6 +93,7 @@ class Query(graphene.ObjectType):
         "families": FAMILY_READERS,
         "familyMembers": FAMILY_READERS,
         "insurees": INSUREE_READERS,
+        "insureesExport": (insuree_rights.INSUREE_SEARCH,),
         "insureeOfficers": (insuree_rights.FAMILY_SEARCH, insuree_rights.INSUREE_SEARCH),
         "insureeNumberValidity": EDITORS,
         "canAddInsuree": EDITORS,
@@ -133,6 +139,14 @@ class Query(graphene.ObjectType):
             )
         queryset = _by_mutation(queryset, kwargs.get("client_mutation_id"))
         return queryset.order_by("chf_id", "-validity_from", "-id")
+
+    def resolve_insurees_export(self, info, fields=None, fields_columns=None, file_format=None, **kwargs):
+        queryset = export.filtered(Query.insurees, Query.resolve_insurees(self, info, **kwargs), info, kwargs)
+        paths, titles = export.export_columns(fields, fields_columns)
+        try:
+            return exports.export_insurees(info.context.user, queryset, paths, titles, file_format)
+        except ServiceError as error:
+            raise GraphQLError(error.message) from error
 
     def resolve_insuree_officers(self, info, location_id=None, **kwargs):
         return selectors.officers(location_id).order_by("code")
