@@ -10,6 +10,7 @@ import graphene
 from django.core.exceptions import ValidationError
 from graphene.types.generic import GenericScalar
 from graphene.utils.str_converters import to_snake_case
+from graphene_django.filter.fields import convert_enum
 from graphql import GraphQLError
 
 from openimis.graphql.connection import apply_order, narrowed_filterset
@@ -35,7 +36,7 @@ def filtered(list_field, queryset, info, args: dict):
     used = frozenset(name for name in list_field.filtering_args if args.get(name) is not None)
     if used:
         filterset = narrowed_filterset(list_field.filterset_class, used)(
-            data={name: args[name] for name in used}, queryset=queryset, request=info.context
+            data={name: convert_enum(args[name]) for name in used}, queryset=queryset, request=info.context
         )
         if not filterset.is_valid():
             raise ValidationError(filterset.form.errors.as_json())

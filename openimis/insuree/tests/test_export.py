@@ -59,6 +59,7 @@ def test_export_has_the_columns_asked_for_and_the_filtered_rows(admin_gql, famil
     assert rows[1:] == [["100000001", "Mwangi", "F"], ["100000002", "Otieno", "M"]]
     assert exported_rows(admin_gql, 'lastName_Icontains: "otie"')[1:] == [["100000002", "Otieno", "M"]]
     assert exported_rows(admin_gql, 'orderBy: ["-chfId"]')[1][0] == "100000002"
+    assert len(exported_rows(admin_gql, "status: AC, head: true")) == 2
 
 
 def test_export_applies_row_security(admin_gql, family, user_factory, where):
