@@ -51,7 +51,9 @@ def test_every_declared_table_holds_the_rows_of_its_csv(demo):
     assert {table.name for table in tables} >= {"tblUsers", "tblLocations", "tblHF", "tblProduct",
                                                 "tblClaimAdmin", "tblPLServicesDetail", "tblRelDistr"}
     for table in tables:
-        if table.skip_existing:
+        # the rights of the system roles are the demo's changed as 24.10's migrations change them
+        # (openimis/core/tests/test_system_role_rights.py)
+        if table.skip_existing or table.name == "tblRoleRight":
             continue
         rows = csv_rows(table.name)
         stored = table.model._base_manager
@@ -64,7 +66,8 @@ def test_every_declared_table_holds_the_rows_of_its_csv(demo):
         assert (stored.count(), stored.filter(validity_to__isnull=True).count()) == sizes, model
     assert demo.rows > 3900 and demo.seconds < 30
     # the demo's photo files (already there when an earlier load wrote them to the same folder)
-    assert demo.after_load.keys() == {"core.User", "insuree.demo_photo_files"}
+    assert demo.after_load.keys() == {"core.User", "core.RoleRight (24.10 migrations)",
+                                      "insuree.demo_photo_files"}
     assert demo.after_load["core.User"] == 31
 
 

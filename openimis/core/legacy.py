@@ -4,6 +4,9 @@ Login users (`core.User`) have no legacy table: one is made per current interact
 table is loaded, linked to the current officer and claim administrator of the same code that have a
 login. Its password stays unusable, so the first login checks the legacy hash (`StoredPassword`,
 `PrivateKey`) and stores a Django hash (`services.authenticate`).
+
+The system roles then get the rights that openIMIS 24.10's module migrations give them
+(`openimis.core.system_role_rights`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.db.models import Q
 
 from openimis.core.legacy_import import AfterLoad, Table, history_columns, zero_is_null
 from openimis.core.models import InteractiveUser, Language, Officer, Role, RoleRight, User, UserRole
+from openimis.core.system_role_rights import apply_system_role_rights
 
 TABLES = [
     # not modelled: CountryCode
@@ -72,4 +76,10 @@ def create_login_users() -> int:
     return len(users)
 
 
+def add_rights_of_24_10() -> int:
+    """The rights 24.10's module migrations give the system roles of a legacy database."""
+    return apply_system_role_rights(Role, RoleRight)
+
+
 TABLES.append(AfterLoad("core.User", create_login_users, writes=(User,)))
+TABLES.append(AfterLoad("core.RoleRight (24.10 migrations)", add_rights_of_24_10))
