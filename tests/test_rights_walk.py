@@ -30,7 +30,7 @@ from openimis.testing.client import PASSWORD, GraphQLClient
 
 # The root fields anyone may call; adding one to the schema must change this list.
 DECLARED_PUBLIC = {
-    "Query": {"moduleConfigurations", "passwordPolicy"},
+    "Query": {"moduleConfigurations", "passwordPolicy", "control", "controlStr"},
     "Mutation": {"tokenAuth", "verifyToken", "refreshToken", "revokeToken", "deleteTokenCookie",
                  "deleteRefreshTokenCookie", "getCsrfToken", "resetPassword", "setPassword"},
 }
