@@ -219,24 +219,28 @@ def _check_service_code(code: str, exclude_uuid: str | None = None) -> None:
         raise ValidationFailed(_("Service code %(code)s already exists") % {"code": code}, code)
 
 
-def _package_lines(data: dict, packagetype: str, service: Service | None) -> tuple[list, list]:
-    """The contained items and services of a package (ignored for a simple service)."""
-    item_lines, service_lines = data.get("items") or [], data.get("services") or []
+def _contents(data: dict, packagetype: str, service: Service | None) -> tuple[list | None, list | None]:
+    """The sub-items and sub-services sent for a package, each as (item or service, line). A list that was
+    not sent is None: an update keeps the lines the package has. A simple service holds none."""
     if packagetype == ServicePackageType.SIMPLE:
         return [], []
-    items, services = [], []
-    for line in item_lines:
-        item = selectors.current_item(line.get("item_id"))
-        if item is None:
-            raise ValidationFailed(_("Unknown item in the package"), str(line.get("item_id")))
-        items.append((item, line))
-    for line in service_lines:
-        contained = selectors.current_service(line.get("service_id"))
-        if contained is None:
-            raise ValidationFailed(_("Unknown service in the package"), str(line.get("service_id")))
-        if service is not None and contained.pk == service.pk:
-            raise ValidationFailed(_("A package cannot contain itself"), contained.code)
-        services.append((contained, line))
+    items = services = None
+    if data.get("items") is not None:
+        items = []
+        for line in data["items"]:
+            item = selectors.current_item(line.get("item_id"))
+            if item is None:
+                raise ValidationFailed(_("Unknown item in the package"), str(line.get("item_id")))
+            items.append((item, line))
+    if data.get("services") is not None:
+        services = []
+        for line in data["services"]:
+            contained = selectors.current_service(line.get("service_id"))
+            if contained is None:
+                raise ValidationFailed(_("Unknown service in the package"), str(line.get("service_id")))
+            if service is not None and contained.pk == service.pk:
+                raise ValidationFailed(_("A package cannot contain itself"), contained.code)
+            services.append((contained, line))
     return items, services
 
 
@@ -246,20 +250,46 @@ def _line_values(line: dict) -> dict:
             "status": _boolean(line.get("status", 1), "status")}
 
 
-def _save_package(service: Service, items: list, services: list) -> None:
-    ServiceItem.objects.bulk_create(ServiceItem(parent=service, item=item, **_line_values(line))
-                                    for item, line in items)
-    ServiceService.objects.bulk_create(ServiceService(parent=service, service=contained, **_line_values(line))
-                                       for contained, line in services)
+def _store_lines(model, contained_field: str, package: Service, lines: list | None) -> None:
+    """Give `package` the lines sent (None: leave its lines alone). A line sent with the id of one of the
+    package's lines changes that line, which keeps its id (the service form sends the ids it shows); the
+    other lines sent are new; the package's lines not sent go (its history row has copies of them)."""
+    if lines is None:
+        return
+    existing = {line.pk: line for line in model.objects.filter(parent=package)}
+    changed, new = [], []
+    for contained, line in lines:
+        values = {contained_field: contained, **_line_values(line)}
+        current = existing.pop(line.get("id"), None)
+        if current is None:
+            new.append(model(parent=package, **values))
+            continue
+        for name, value in values.items():
+            setattr(current, name, value)
+        changed.append(current)
+    model.objects.filter(pk__in=list(existing)).delete()
+    model.objects.bulk_update(changed, [contained_field, "qty_provided", "price_asked", "status"])
+    model.objects.bulk_create(new)
+
+
+def _copy_lines(package: Service, history: Service) -> None:
+    """The history row of a package keeps copies of the lines the package had."""
+    for model in (ServiceItem, ServiceService):
+        copies = list(model.objects.filter(parent=package))
+        for copy in copies:
+            copy.pk = None
+            copy.parent = history
+        model.objects.bulk_create(copies)
 
 
 @transaction.atomic
 def create_service(actor, data: dict) -> Service:
     fields = service_fields(data)
     _check_service_code(fields["code"])
-    items, services = _package_lines(data, fields["packagetype"], None)
+    items, services = _contents(data, fields["packagetype"], None)
     service = _new_record(Service, fields, actor, data, _("A service with this uuid already exists"))
-    _save_package(service, items, services)
+    _store_lines(ServiceItem, "item", service, items or [])
+    _store_lines(ServiceService, "service", service, services or [])
     return service
 
 
@@ -268,13 +298,12 @@ def update_service(actor, data: dict) -> Service:
     service = _current_record(Service, data, _("Service not found"))
     fields = service_fields(data)
     _check_service_code(fields["code"], exclude_uuid=service.uuid)
-    items, services = _package_lines(data, fields["packagetype"], service)
+    items, services = _contents(data, fields["packagetype"], service)
     history = service.save_history()
-    # the history row keeps the composition it had; the current row gets the new one
-    ServiceItem.objects.filter(parent=service).update(parent=history)
-    ServiceService.objects.filter(parent=service).update(parent=history)
+    _copy_lines(service, history)
     _save_fields(service, fields, actor)
-    _save_package(service, items, services)
+    _store_lines(ServiceItem, "item", service, items)
+    _store_lines(ServiceService, "service", service, services)
     return service
 
 

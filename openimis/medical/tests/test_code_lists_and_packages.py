@@ -153,6 +153,8 @@ def test_an_update_versions_the_lines_with_the_package(admin_gql):
         services=[]))
     history = Service.objects.get(legacy_id=package.pk)
     assert Service.objects.current().get(code="PACK").pk == package.pk
+    # the line sent back with its id is changed in place and keeps its id
+    assert ServiceItem.objects.get(pk=old_line.pk).parent_id == package.pk
     # the history row keeps the lines the package had; the current row has the new ones
     assert [(line.item.code, line.qty_provided) for line in ServiceItem.objects.filter(parent=history)] == [
         ("SUBI", 1)]
@@ -177,3 +179,26 @@ def test_a_simple_service_keeps_no_lines(admin_gql):
          service_input("PLAIN", packagetype="S", **_lines(item, contained, "1", "2")))
     node = service_page(admin_gql, Service.objects.current().get(code="PLAIN").uuid)
     assert node["servicesLinked"] == [] and node["serviceserviceSet"] == []
+
+
+def test_lines_not_sent_are_kept_and_a_simple_service_drops_them():
+    item = services.create_item(None, item_data("SUBI"))
+    contained = services.create_service(None, service_data("SUBS"))
+    package = services.create_service(None, service_data(
+        "PACK", packagetype="P", items=[{"item_id": item.pk, "qty_provided": "2", "status": 1}],
+        services=[{"service_id": contained.pk, "qty_provided": "1", "status": 1}]))
+    def lines_of(service):
+        return ServiceItem.objects.get(parent=service).pk, ServiceService.objects.get(parent=service).pk
+
+    lines = lines_of(package)
+    # an update that sends no lists leaves the lines as they are; the history row gets copies
+    services.update_service(None, service_data("PACK", uuid=package.uuid, packagetype="P", price="45"))
+    assert lines_of(package) == lines
+    first_history = Service.objects.filter(legacy_id=package.pk).get()
+    assert ServiceItem.objects.get(parent=first_history).qty_provided == 2
+    # a package made simple holds nothing any more; its history keeps what it held
+    services.update_service(None, service_data("PACK", uuid=package.uuid, packagetype="S"))
+    assert not ServiceItem.objects.filter(parent=package).exists()
+    assert not ServiceService.objects.filter(parent=package).exists()
+    assert ServiceItem.objects.filter(parent__legacy_id=package.pk).count() == 2
+    assert ServiceService.objects.filter(parent__legacy_id=package.pk).count() == 2
