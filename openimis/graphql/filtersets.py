@@ -119,10 +119,16 @@ def share_filtersets(object_types) -> int:
     for object_type in object_types:
         fields = getattr(getattr(object_type, "_meta", None), "fields", None) or {}
         for name, field in list(fields.items()):
-            field = _resolved(fields, name, field)
-            if not _uses_graphene_django_filtersets(field) or field._filterset_class is not None:
-                continue
-            field._filterset_class = filterset_class(field)
-            field._filtering_args = filtering_arguments(field)
-            shared += 1
+            shared += share_filterset(_resolved(fields, name, field))
     return shared
+
+
+def share_filterset(field) -> bool:
+    """Give one filter connection field the shared FilterSet and arguments of its declaration, unless
+    it builds its own or has them already. Code that reads a field's `args` before the schema is built
+    (an export field copying a list's arguments) calls this first."""
+    if not _uses_graphene_django_filtersets(field) or field._filterset_class is not None:
+        return False
+    field._filterset_class = filterset_class(field)
+    field._filtering_args = filtering_arguments(field)
+    return True

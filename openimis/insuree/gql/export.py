@@ -14,12 +14,14 @@ from graphene_django.filter.fields import convert_enum
 from graphql import GraphQLError
 
 from openimis.graphql.connection import apply_order, narrowed_filterset
+from openimis.graphql.filtersets import share_filterset
 
 EXPORT_ARGUMENTS = ("file_format", "fields", "fields_columns")
 
 
 def export_field(list_field) -> graphene.Field:
     """A String field taking the arguments of `list_field` (an OpenIMISConnectionField) and the export's."""
+    share_filterset(list_field)  # its arguments are read now: they come from the shared FilterSet
     return graphene.Field(
         graphene.String,
         args={
