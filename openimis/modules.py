@@ -43,6 +43,8 @@ class OpenIMISModuleConfig(AppConfig):
     - `types`: dotted path of the module holding the GraphQL object types, imported before the schema
       is built so that relations from other modules find them (a module without root fields yet);
     - `urls`: dotted path of a URL module mounted at `/<SITE_ROOT><module_name>/`;
+    - `root_urls`: dotted path of a URL module mounted at the site root, for the few paths a frontend
+      asks outside the module's prefix (the insuree photos at `/photos/...`);
     - `scheduled_jobs`: list of `(dotted function path, cron-like spec)`;
     - `exception_handler`: dotted path of the REST exception handler for this module's URLs;
     - `frontend_config`: `fe-<module>` -> configuration served by `moduleConfigurations` (a stored
@@ -60,6 +62,7 @@ class OpenIMISModuleConfig(AppConfig):
     mutations: str | None = None
     types: str | None = None
     urls: str | None = None
+    root_urls: str | None = None
     scheduled_jobs: list[tuple[str, str]] = []
     exception_handler: str | None = None
     frontend_config: dict[str, dict] = {}

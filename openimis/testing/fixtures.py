@@ -14,6 +14,19 @@ def _quick_password_hashing(settings):
                                  *settings.PASSWORD_HASHERS]
 
 
+@pytest.fixture(scope="session")
+def _test_files_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("files")
+
+
+@pytest.fixture(autouse=True)
+def _files_outside_the_data_folder(settings, _test_files_folder):
+    """Photos (the demo load writes one per photo row) and exports go to a temporary folder, not to the
+    checkout's ./data."""
+    settings.PHOTO_ROOT_PATH = str(_test_files_folder / "photos")
+    settings.MEDIA_ROOT = str(_test_files_folder / "media")
+
+
 @pytest.fixture
 def gql(client, db):
     return GraphQLClient(client)

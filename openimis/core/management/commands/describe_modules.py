@@ -21,6 +21,11 @@ def _inside(dotted: str, package: str) -> bool:
     return dotted == package or dotted.startswith(package + ".")
 
 
+def _url_prefixes(config) -> list[str]:
+    mounts = ((config.url_prefix, config.urls), ("/", config.root_urls))
+    return [prefix for prefix, url_module in mounts if url_module]
+
+
 def describe() -> list[dict]:
     """One entry per enabled module, in the order of openimis.json."""
     import openimis.graphql.schema  # noqa: F401 - building the schema declares every extension
@@ -39,14 +44,15 @@ def describe() -> list[dict]:
             "adds_fields": [str(extension) for extension in extensions if _inside(extension.module, own)],
             "declares_hooks": [str(hook) for hook in hooks if hook.owner == config.module_name],
             "handles_hooks": [f"{hook.name}: {where}" for hook, where in handlers if _inside(where, own)],
+            "url_prefixes": _url_prefixes(config),
         })
     return described
 
 
 class Command(BaseCommand):
     help = ("Print, for each enabled module: the modules it requires, its queries, mutations and rights, "
-            "the fields it adds to other modules' GraphQL types, the hooks it declares and the handlers "
-            "it registers.")
+            "the fields it adds to other modules' GraphQL types, the hooks it declares, the handlers "
+            "it registers and where its URLs are mounted.")
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -64,3 +70,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {key.replace('_', ' ')} ({len(values)}): {', '.join(values) or '-'}")
             rights = ", ".join(f"{name}={code}" for name, code in entry["rights"].items())
             self.stdout.write(f"  rights: {rights or '-'}")
+            self.stdout.write(f"  urls under: {', '.join(entry['url_prefixes']) or '-'}")
