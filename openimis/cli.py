@@ -90,7 +90,9 @@ def prepare_database() -> None:
 
     from openimis.core import services
     from openimis.fresh_schema import create_from_recording
+    from openimis.server import create_cache_tables
 
+    create_cache_tables()  # first: the migrations' writes already update the table versions it holds
     env = settings.ENV
     connection = connections[DEFAULT_DB_ALIAS]
     if env.migrate and migrations_pending(connection):
@@ -130,6 +132,9 @@ def serve(args) -> None:
     # and the collector kept traversing them as they grew: about 0.1 s of CPU. It is off until the server
     # freezes them (`openimis.server`), as Python's documentation advises for servers that fork.
     gc.disable()
+    from openimis.server import prepare_workers
+
+    prepare_workers(args.workers)  # before the settings: several workers need a cache they share
     setup_django()
     from django.conf import settings
 

@@ -176,6 +176,10 @@ class Environment:
     graphql_max_query_bytes: int = 100_000
     graphql_max_tokens: int = 20_000
     graphql_max_argument_length: int = 1_000
+    # True when CACHE_BACKEND or CACHE_URL chose the cache (not the default of this process's kind)
+    cache_configured: bool = False
+    # the reverse proxies and load balancers whose X-Forwarded-For is believed (ip_network objects)
+    trusted_proxies: tuple = ()
 
     @property
     def is_prod(self) -> bool:
@@ -242,10 +246,18 @@ def read_mode(env: EnvReader) -> str:
     return mode
 
 
+# Set by `openimis serve --workers N` for its own process before the settings are read: forked workers
+# need a cache they share, and without CACHE_BACKEND/CACHE_URL that is the database's.
+SERVE_WORKERS_VARIABLE = "OPENIMIS_SERVE_WORKERS"
+DATABASE_CACHE_TABLE = "openimis_cache"
+
+
 def read_cache(env: EnvReader) -> tuple[str, str | None, dict]:
     backend = env.text("CACHE_BACKEND")
     url = env.text("CACHE_URL")
     options = env.json_object("CACHE_OPTIONS")
+    if backend is None and not url and (env.integer(SERVE_WORKERS_VARIABLE, 1) or 1) > 1:
+        backend = "database"
     if backend is None:
         backend = "redis" if url and url.startswith(("redis://", "rediss://")) else "locmem"
     resolved = CACHE_BACKENDS.get(backend.lower(), backend if "." in backend else None)
@@ -337,7 +349,23 @@ def load_environment(values: dict[str, str] | None = None, base_dir: Path | None
         graphql_max_query_bytes=env.integer("GRAPHQL_MAX_QUERY_BYTES", 100_000),
         graphql_max_tokens=env.integer("GRAPHQL_MAX_TOKENS", 20_000),
         graphql_max_argument_length=env.integer("GRAPHQL_MAX_ARGUMENT_LENGTH", 1_000),
+        cache_configured=bool(env.text("CACHE_BACKEND") or env.text("CACHE_URL")),
+        trusted_proxies=read_trusted_proxies(env),
     )
+
+
+def read_trusted_proxies(env: EnvReader) -> tuple:
+    """`TRUSTED_PROXIES`: comma-separated addresses or networks (`10.0.0.5`, `10.0.0.0/24`, `::1`)."""
+    import ipaddress
+
+    networks = []
+    for word in env.words("TRUSTED_PROXIES"):
+        try:
+            networks.append(ipaddress.ip_network(word, strict=False))
+        except ValueError:
+            raise ConfigurationError(f"TRUSTED_PROXIES: expected IP addresses or networks like 10.0.0.0/24, "
+                                     f"got {word!r}") from None
+    return tuple(networks)
 
 
 LOG_HANDLERS = {"console", "null", "debug-log", "db-queries"}

@@ -130,6 +130,13 @@ def _recording() -> dict | None:
     return recording if isinstance(recording, dict) and recording.get("format") == FORMAT else None
 
 
+def _cache_tables() -> set[str]:
+    from django.conf import settings
+
+    return {cache.get("LOCATION") for cache in settings.CACHES.values()
+            if cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"}
+
+
 def create_from_recording(connection) -> bool:
     """Create the database from the recording when it is an empty SQLite database and the recording's key
     is the installation's; True when it did (the migrations are then recorded as applied now)."""
@@ -142,8 +149,8 @@ def create_from_recording(connection) -> bool:
     from django.utils import timezone
 
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if connection.introspection.table_names(cursor):
-            return False
+        if set(connection.introspection.table_names(cursor)) - _cache_tables():
+            return False  # not empty (the table of a database cache, made first, does not count)
         for statement in recording["schema"]:
             cursor.execute(statement)
         for table in recording["rows"]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openimis.environment import load_environment
+from openimis.environment import DATABASE_CACHE_TABLE, load_environment
 from openimis.modules import enabled_modules, installed_app_paths
 from openimis.optional_imports import skip_postgresql_fields
 
@@ -116,13 +116,22 @@ def _database_settings() -> dict:
 
 DATABASES = _database_settings()
 
-CACHES = {
-    "default": {
-        "BACKEND": ENV.cache_backend,
-        **({"LOCATION": ENV.cache_url} if ENV.cache_url else {}),
-        **({"OPTIONS": ENV.cache_options} if ENV.cache_options else {}),
-    }
-}
+DATABASE_CACHE = "django.core.cache.backends.db.DatabaseCache"
+
+
+def _cache_settings() -> dict:
+    location = ENV.cache_url
+    options = dict(ENV.cache_options)
+    if ENV.cache_backend == DATABASE_CACHE:
+        # a table of the site's database, made at start-up (`openimis serve`); revoked tokens live there
+        # until they expire, so culling (300 entries by default) must not reach them
+        location = location or DATABASE_CACHE_TABLE
+        options.setdefault("MAX_ENTRIES", 1_000_000)
+    return {"BACKEND": ENV.cache_backend, **({"LOCATION": location} if location else {}),
+            **({"OPTIONS": options} if options else {})}
+
+
+CACHES = {"default": _cache_settings()}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français")]
@@ -163,6 +172,8 @@ JWT = {
 LOGIN_LOCKOUT = {"ATTEMPTS": ENV.login_lockout_attempts, "SECONDS": ENV.login_lockout_seconds,
                  "ENABLED": ENV.is_prod}
 RATELIMIT = ENV.ratelimit
+# the proxies whose X-Forwarded-For names the client (rate limit, lockout, logs); see openimis/core/proxies.py
+TRUSTED_PROXIES = ENV.trusted_proxies
 # MAX_QUERY_BYTES and MAX_TOKENS refuse a query document before it is parsed; MAX_JSON_DEPTH bounds the
 # nesting of the variables; MAX_ARGUMENT_LENGTH bounds each text argument of a query's field (the filters)
 GRAPHQL_LIMITS = {"MAX_DEPTH": ENV.graphql_max_depth, "MAX_ALIASES": ENV.graphql_max_aliases,

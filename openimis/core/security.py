@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import JsonResponse
 
+from openimis.core.proxies import client_address
 from openimis.environment import parse_rate
 
 SECURITY_HEADERS = {
@@ -48,7 +49,7 @@ def client_key(request) -> str:
         return f"user:{request.user.pk}"
     if key.startswith("header:"):
         return "header:" + request.META.get("HTTP_" + key[7:].upper().replace("-", "_"), "")
-    return "ip:" + request.META.get("REMOTE_ADDR", "")
+    return "ip:" + client_address(request)
 
 
 def rate_limited(request) -> JsonResponse | None:

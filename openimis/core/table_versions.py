@@ -68,9 +68,24 @@ def written_tables(sql) -> list[str]:
     return []
 
 
+def _cache_tables() -> frozenset[str]:
+    """The tables of database caches: writing one is the cache at work (a new version would be a write to
+    the cache, so a write to its table, without end), never a change of data."""
+    global CACHE_TABLES
+    if CACHE_TABLES is None:
+        from django.conf import settings
+
+        CACHE_TABLES = frozenset(config.get("LOCATION") for config in settings.CACHES.values()
+                                 if config["BACKEND"] == "django.core.cache.backends.db.DatabaseCache")
+    return CACHE_TABLES
+
+
+CACHE_TABLES: frozenset[str] | None = None
+
+
 def _track_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    tables = written_tables(sql)
+    tables = [table for table in written_tables(sql) if table not in _cache_tables()]
     if tables:
         connection = context["connection"]
         if connection.in_atomic_block:  # new versions once the transaction commits

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -43,11 +42,16 @@ def current_user(request):
 
 
 def health(request):
-    """Liveness and database reachability, for load balancers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception as error:  # the point of a health check is to report, not to raise
-        return JsonResponse({"status": "error", "database": str(error)}, status=503)
-    return JsonResponse({"status": "ok", "database": database})
+    """Liveness, for load balancers: the process answers (no database work). Behind `openimis serve` the
+    gateway answers before Django (`openimis.core.health`); this view serves other WSGI servers."""
+    from openimis.core.health import LIVENESS_BODY
+
+    return HttpResponse(LIVENESS_BODY, content_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+def health_ready(request):
+    """Readiness: the database and, when CELERY_BROKER_URL is set, the broker answer; else 503 and why."""
+    from openimis.core.health import readiness
+
+    status, body = readiness()
+    return JsonResponse(body, status=status, headers={"Cache-Control": "no-store"})

@@ -44,13 +44,13 @@ class OpenimisObtainJSONWebToken(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, username, password):
         request = info.context
-        if lockout.is_locked(username):
+        if lockout.is_locked(username, request):
             raise GraphQLError(LOCKED_OUT)
         user = services.authenticate(username, password)
         if user is None:
-            lockout.record_failure(username)
+            lockout.record_failure(username, request)
             raise GraphQLError(INVALID_CREDENTIALS)
-        lockout.clear(username)
+        lockout.clear(username, request)
         services.record_login(user)
         token, payload = _start_session(request, user)
         record = _issue_refresh_cookie(request, user)
