@@ -17,7 +17,7 @@ from graphql_relay import cursor_to_offset
 
 from openimis.graphql.counting import counted_by_version
 from openimis.graphql.loading import connection_node_type, connection_nodes, load
-from openimis.graphql.text_lengths import check_text_lengths
+from openimis.graphql.text_lengths import check_no_null_items, check_text_lengths
 
 MAX_PAGE_SIZE = 100
 # columns a client may not sort by: the order would leak something about their values
@@ -215,10 +215,11 @@ def _checked(resolve, field_arguments: dict, pages: bool):
     return checked_resolve
 
 
-def _lengths_checked(resolve, field_arguments: dict):
+def _input_checked(resolve, field_arguments: dict):
     def checked_resolve(root, info, **args):
         if args:
             check_text_lengths(args, field_arguments, settings.GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"])
+            check_no_null_items(args, field_arguments)
         return resolve(root, info, **args)
 
     setattr(checked_resolve, GUARDED_ARGUMENTS, True)
@@ -227,10 +228,10 @@ def _lengths_checked(resolve, field_arguments: dict):
 
 def guard_query_arguments(schema: GraphQLSchema) -> None:
     """Wrap, once per schema, the resolver of every field that takes arguments: the texts are bounded,
-    nested ones included (`openimis.graphql.text_lengths`), and, but for the mutations (their inputs are
-    checked by their services), the paging arguments made safe (`checked_paging`) and a value Django
-    cannot take as a column's answers a clear error, not Django's message. Fields without arguments
-    (nearly all) are left as they are."""
+    nested ones included (`openimis.graphql.text_lengths`). A mutation's input lists may not hold null;
+    the rest of its input is checked by its service. A query field's paging arguments are made safe
+    (`checked_paging`) and a value Django cannot take as a column's answers a clear error, not Django's
+    message. Fields without arguments (nearly all) are left as they are."""
     if getattr(schema, GUARDED_ARGUMENTS, False):
         return
     for type_name, named_type in schema.type_map.items():
@@ -241,7 +242,7 @@ def guard_query_arguments(schema: GraphQLSchema) -> None:
                 continue
             resolve = field.resolve or default_field_resolver
             if named_type is schema.mutation_type:
-                field.resolve = _lengths_checked(resolve, field.args)
+                field.resolve = _input_checked(resolve, field.args)
                 continue
             pages = "after" in field.args or "before" in field.args or "offset" in field.args
             field.resolve = _checked(resolve, field.args, pages)

@@ -151,7 +151,8 @@ def run_for_each(uuids, action) -> None:
     errors = []
     for uuid in uuids or []:
         try:
-            inputs.as_uuid(uuid)
+            if inputs.as_uuid(uuid) is None:  # "" names no row: refused like any malformed id
+                raise ValidationFailed(_("%(field)s is not a valid id") % {"field": json.dumps(uuid)}, "")
             action(uuid)
         except ServiceError as error:
             errors.append({"title": str(uuid), "list": error.as_dicts()})

@@ -1,11 +1,12 @@
-"""The bound on the texts a client sends as field arguments (`GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"]`):
+"""Checks of the values of field arguments, walked with their GraphQL types. The bound on the texts a
+client sends as field arguments (`GRAPHQL_LIMITS["MAX_ARGUMENT_LENGTH"]`):
 every text counts, at the top of the arguments or nested in their input objects and lists, in a query's
 fields and in a mutation's input alike (a 100,000-character LIKE pattern is too complex for SQLite, and a
 mutation would copy the text into its log before its service refused it).
 
 A field meant to carry a large text (a photo's base64 content) is declared once, next to its input type,
 with `long_text(InputType, "field")`. The values of JSON scalars are not walked (their depth is bounded
-by the view)."""
+by the view). A mutation's input lists may not hold null (`check_no_null_items`)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,40 @@ def _check(value, graphql_type, path: str, limit: int) -> None:
                 _check(value[key], field.type, f"{path}.{name}", limit)
     elif isinstance(graphql_type, GraphQLScalarType) and isinstance(value, str) and len(value) > limit:
         raise too_long(path, len(value), limit)
+
+
+def _null_item(value, graphql_type, path: str) -> str | None:
+    """The path of the first list holding null in `value` (of `graphql_type`), else None."""
+    while isinstance(graphql_type, GraphQLNonNull):
+        graphql_type = graphql_type.of_type
+    if value is None:
+        return None
+    if isinstance(graphql_type, GraphQLList):
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        if any(item is None for item in items):
+            return path
+        for item in items:
+            found = _null_item(item, graphql_type.of_type, path)
+            if found:
+                return found
+    elif isinstance(graphql_type, GraphQLInputObjectType) and isinstance(value, dict):
+        for name, field in graphql_type.fields.items():
+            key = field.out_name or name
+            found = _null_item(value.get(key), field.type, f"{path}.{name}") if key in value else None
+            if found:
+                return found
+    return None
+
+
+def check_no_null_items(args: dict, field_arguments: dict) -> None:
+    """Refuse a mutation input whose list (of ids, of rights, of details) holds null: GraphQL lets a
+    `[Int]` carry `[4, null]`, which no service means to take (they would fail on the null, unexpectedly).
+    JSON scalars are not walked: their nulls are data."""
+    for name, argument in field_arguments.items():
+        key = argument.out_name or name
+        found = _null_item(args[key], argument.type, name) if key in args else None
+        if found:
+            raise GraphQLError(_("Argument %(name)s is a list holding null") % {"name": found})
 
 
 def check_text_lengths(args: dict, field_arguments: dict, limit: int) -> None:

@@ -1,0 +1,42 @@
+"""What the API fuzz test (tests/fuzz) found, kept as regression tests of the shared layer: a mutation
+input's list holding null, an empty uuid in a mutation on a list of uuids."""
+
+from __future__ import annotations
+
+import json
+
+from openimis.core.models import MutationLog, Role
+
+CREATE_ROLE = """mutation($input: CreateRoleMutationInput!) {
+  createRole(input: $input) { clientMutationId internalId }
+}"""
+DELETE_USER = """mutation($input: DeleteUserMutationInput!) {
+  deleteUser(input: $input) { clientMutationId internalId }
+}"""
+
+
+def test_a_list_holding_null_in_a_mutation_input_is_refused_before_anything_is_written(admin_gql):
+    roles, logs = Role.objects.count(), MutationLog.objects.count()
+    body = admin_gql(CREATE_ROLE, {"input": {"clientMutationId": "n1", "name": "Cashier", "isSystem": False,
+                                             "isBlocked": False, "rightsId": [101301, None]}})
+    assert body["errors"][0]["message"] == "Argument input.rightsId is a list holding null"
+    assert body["data"] == {"createRole": None}
+    assert (Role.objects.count(), MutationLog.objects.count()) == (roles, logs)
+    inline = admin_gql('mutation { createRole(input: {name: "C", isSystem: false, isBlocked: false, '
+                       "clientMutationDetails: [null]}) { internalId } }")
+    assert inline["errors"][0]["message"] == "Argument input.clientMutationDetails is a list holding null"
+
+
+def test_an_empty_list_and_a_list_without_null_pass(admin_gql):
+    body = admin_gql(CREATE_ROLE, {"input": {"clientMutationId": "n2", "name": "Cashier", "isSystem": False,
+                                             "isBlocked": False, "rightsId": []}})
+    assert "errors" not in body, body
+    assert MutationLog.objects.get(id=body["data"]["createRole"]["internalId"]).status == MutationLog.SUCCESS
+
+
+def test_an_empty_uuid_in_a_list_of_uuids_is_not_a_valid_id(admin_gql):
+    body = admin_gql(DELETE_USER, {"input": {"clientMutationId": "n3", "uuids": [""]}})
+    assert "errors" not in body, body
+    log = MutationLog.objects.get(id=body["data"]["deleteUser"]["internalId"])
+    assert log.status == MutationLog.ERROR
+    assert json.loads(log.error)[0]["message"] == '"" is not a valid id'
