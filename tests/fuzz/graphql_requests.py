@@ -278,6 +278,17 @@ class Request:
     def body(self) -> dict:
         return {"query": self.query, **({"variables": self.variables} if self.variables is not None else {})}
 
+    def with_client_mutation_id(self, identifier: str) -> Request:
+        """The same request under a new `clientMutationId` (Hypothesis sends an example more than once:
+        each sending must find its own mutation log)."""
+        if self.client_mutation_id is None:
+            return self
+        variables = self.variables
+        if variables is not None:
+            variables = {**variables, "input": {**variables["input"], "clientMutationId": identifier}}
+        return Request(self.query.replace(json.dumps(self.client_mutation_id), json.dumps(identifier)),
+                       variables, identifier)
+
 
 def requests_to(operation: str, name: str, field: GraphQLField, inputs: Inputs) -> st.SearchStrategy:
     """Requests calling root field `name` of `operation` ("query" or "mutation") once: half of them with
@@ -298,14 +309,14 @@ def _requests_to(operation: str, name: str, field: GraphQLField, inputs: Inputs)
     chosen = st.fixed_dictionaries(required, optional=optional)
     if inputs.wrong_types:
         chosen = st.one_of(chosen, st.fixed_dictionaries({}, optional=arguments))
-    return st.builds(lambda values, inline, number: _request(operation, name, field, values, inline, number),
-                     chosen, st.booleans(), st.integers(0, 10**9))
+    return st.builds(lambda values, inline: _request(operation, name, field, values, inline),
+                     chosen, st.booleans())
 
 
-def _request(operation: str, name: str, field: GraphQLField, values: dict, inline: bool, number: int):
+def _request(operation: str, name: str, field: GraphQLField, values: dict, inline: bool):
     client_mutation_id = None
     if operation == "mutation" and isinstance(values.get("input"), dict):
-        client_mutation_id = f"fuzz-{name}-{number}"
+        client_mutation_id = f"fuzz-{name}"
         values = {**values, "input": {**values["input"], "clientMutationId": client_mutation_id}}
     wanted = selection(field)
     if inline or not values:

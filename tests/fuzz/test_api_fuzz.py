@@ -186,6 +186,7 @@ def test_every_query_answers_any_input_cleanly(server, name, who):
 def test_every_mutation_answers_any_input_cleanly_and_a_refused_one_writes_nothing(server, name, who):
     @fuzzed("mutation", name, server.offered)
     def check(request):
+        request = request.with_client_mutation_id(f"fuzz-{uuid.uuid4()}")
         before = server.written_rows()
         answer = send(server, who, request.body())
         refused = bool(answer.get("errors"))
