@@ -66,7 +66,8 @@ def check_broker() -> str | None:
     try:
         options = {"max_retries": 0, "socket_timeout": BROKER_TIMEOUT_SECONDS}
         with Connection(url, connect_timeout=BROKER_TIMEOUT_SECONDS, transport_options=options) as broker:
-            broker.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+            broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0,
+                                     timeout=BROKER_TIMEOUT_SECONDS)
     except Exception as error:
         logger.warning("readiness: the broker does not answer: %s", error)
         return f"the broker does not answer ({type(error).__name__})"
