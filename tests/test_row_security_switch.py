@@ -33,7 +33,7 @@ def places(admin_gql):
     make_facility("HFN", north["district"])
     make_facility("HFS", south["district"])
     make_price_lists(north["region"])
-    make_price_lists(south["region"])
+    make_price_lists(south["region"], suffix=" South")
     create_product(admin_gql, code="PN", locationUuid=north["district"].uuid)
     create_product(admin_gql, code="PS", locationUuid=south["district"].uuid)
     return {"north": north, "south": south}

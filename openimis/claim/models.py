@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from openimis.core.history import VersionedModel, new_uuid
+from openimis.core.unique import current_unique
 
 
 class ClaimAdmin(VersionedModel):
@@ -21,6 +22,9 @@ class ClaimAdmin(VersionedModel):
     health_facility = models.ForeignKey("location.HealthFacility", on_delete=models.PROTECT, null=True,
                                         blank=True)
     has_login = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [current_unique("code", name="claim_claimadmin_unique_current_code")]
 
     def __str__(self):
         return self.code or str(self.pk)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from openimis.claim.models import ClaimAdmin
-from openimis.core import inputs
+from openimis.core import inputs, unique
 from openimis.core.errors import ValidationFailed
-from openimis.core.services import audit_id
+from openimis.core.services import audit_id, username_taken
 from openimis.location import selectors as location_selectors
 
 CLAIM_ADMIN = "CLAIM_ADMIN"
+
+# the code of a claim administrator is its user's username
+unique.refusal("claim_claimadmin_unique_current_code")(lambda claim_admin: username_taken(claim_admin.code))
 
 
 def _health_facility_id(data: dict) -> int:
@@ -48,7 +51,7 @@ def save_claim_admin_of_user(actor, user, user_type: str, data: dict) -> ClaimAd
     else:
         claim_admin.save_history(audit_id(actor))
     _fill_claim_admin(claim_admin, user, data, health_facility_id)
-    claim_admin.save()
+    unique.save(claim_admin)
     if user.claim_admin_id != claim_admin.pk:
         user.claim_admin = claim_admin
         user.save(update_fields=["claim_admin"])

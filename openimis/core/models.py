@@ -7,9 +7,11 @@ import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from openimis.core.history import VersionedModel, VersionedQuerySet, new_uuid
+from openimis.core.unique import current_unique
 
 
 class Language(models.Model):
@@ -30,6 +32,10 @@ class Role(VersionedModel):
     alt_language = models.CharField(max_length=50, null=True, blank=True)
     is_system = models.IntegerField(default=0)
     is_blocked = models.BooleanField(default=False)
+
+    class Meta:
+        # the services compare role names whatever their case
+        constraints = [current_unique(name="core_role_unique_current_name", expressions=(Lower("name"),))]
 
     def __str__(self):
         return self.name
@@ -61,6 +67,9 @@ class InteractiveUser(VersionedModel):
     password_reset_token = models.CharField(max_length=128, null=True, blank=True)
     password_reset_expires = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [current_unique("login_name", name="core_interactiveuser_unique_current_login_name")]
+
     def __str__(self):
         return self.login_name
 
@@ -91,6 +100,9 @@ class Officer(VersionedModel):
     has_login = models.BooleanField(null=True, blank=True)
     json_ext = models.JSONField(null=True, blank=True)
     audit_user_id = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [current_unique("code", name="core_officer_unique_current_code")]
 
     def __str__(self):
         return self.code

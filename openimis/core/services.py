@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openimis.core import hook_registry, hooks, inputs, passwords, selectors
+from openimis.core import hook_registry, hooks, inputs, passwords, selectors, unique
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openimis.core.models import (
     InteractiveUser,
@@ -161,11 +161,27 @@ def _fill_officer(officer: Officer, data: dict, username: str) -> None:
     officer.has_login = True
 
 
+def username_taken(username: str) -> ValidationFailed:
+    """The refusal of a username another current user has (each flavour of a user carries it)."""
+    return ValidationFailed(_("Username %(username)s is already taken") % {"username": username})
+
+
+unique.refusal("core_user_unique_current_username")(lambda user: username_taken(user.username))
+unique.refusal("core_interactiveuser_unique_current_login_name")(
+    lambda i_user: username_taken(i_user.login_name))
+unique.refusal("core_officer_unique_current_code")(lambda officer: username_taken(officer.code))
+
+
+@unique.refusal("core_role_unique_current_name")
+def _role_name_taken(role: Role) -> ValidationFailed:
+    return ValidationFailed(_("Role name %(name)s is already used") % {"name": role.name})
+
+
 def _validate_user_input(data: dict, user: User | None) -> tuple[str, set[str]]:
     """Checks that need no write, so that a refused mutation fails before touching any table."""
     username = inputs.text(data, "username", _("Username"), 50, required=True)
     if not selectors.username_is_free(username, except_user_id=user.id if user else None):
-        raise ValidationFailed(_("Username %(username)s is already taken") % {"username": username})
+        raise username_taken(username)
     email = data.get("email")
     if email and not selectors.email_is_free(email, user.i_user_id if user else None):
         raise ValidationFailed(_("E-mail %(email)s is already used by another user") % {"email": email})
@@ -188,7 +204,7 @@ def _saved_profile(actor: User, existing, model, fill):
     if row.pk:
         row.save_history(audit_id(actor))
     fill(row)
-    row.save()
+    unique.save(row)
     return row
 
 
@@ -217,7 +233,7 @@ def create_user(actor: User | None, data: dict) -> User:
     else:
         user.set_unusable_password()
     _save_user_flavours(actor, user, data, username, types)
-    user.save()
+    unique.save(user)
     _save_other_user_types(actor, user, data, types)
     hook_registry.call(hooks.USER_SAVED, actor, user, data)
     return user
@@ -243,7 +259,7 @@ def update_user(actor: User | None, data: dict) -> User:
     if data.get("password"):
         user.set_password(data["password"])
     _save_user_flavours(actor, user, data, username, types)
-    user.save()
+    unique.save(user)
     _save_other_user_types(actor, user, data, types)
     hook_registry.call(hooks.USER_SAVED, actor, user, data)
     return user
@@ -291,7 +307,7 @@ def _set_role_rights(actor: User | None, role: Role, right_ids: Iterable[int]) -
 def _fill_role(actor: User | None, role: Role, data: dict) -> None:
     role.name = inputs.text(data, "name", _("Role name"), 50, required=True)
     if not selectors.role_name_is_free(role.name, except_role_id=role.pk):
-        raise ValidationFailed(_("Role name %(name)s is already used") % {"name": role.name})
+        raise _role_name_taken(role)
     role.alt_language = data.get("alt_language") or None
     role.is_system = _role_system_value(data)
     if role.is_system & IMIS_ADMIN_SYSTEM_ROLE and not _is_admin_actor(actor):
@@ -303,7 +319,7 @@ def _fill_role(actor: User | None, role: Role, data: dict) -> None:
 def create_role(actor: User | None, data: dict) -> Role:
     role = Role(audit_user_id=audit_id(actor))
     _fill_role(actor, role, data)
-    role.save()
+    unique.save(role)
     _set_role_rights(actor, role, data.get("rights_id") or [])
     return role
 
@@ -322,7 +338,7 @@ def update_role(actor: User | None, data: dict) -> Role:
         raise ValidationFailed(_("A system role cannot be changed"))
     _fill_role(actor, role, data)
     role.save_history(audit_id(actor))
-    role.save()
+    unique.save(role)
     _set_role_rights(actor, role, data.get("rights_id") or [])
     return role
 
@@ -332,7 +348,7 @@ def duplicate_role(actor: User | None, data: dict) -> Role:
     source = _find_role(data.get("uuid"))
     copy = Role(audit_user_id=audit_id(actor))
     _fill_role(actor, copy, {**data, "is_system": False})
-    copy.save()
+    unique.save(copy)
     rights = data.get("rights_id")
     if rights is None:
         rights = RoleRight.objects.current().filter(role=source).values_list("right_id", flat=True)

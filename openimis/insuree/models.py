@@ -9,6 +9,7 @@ import uuid as uuid_module
 from django.db import models
 
 from openimis.core.history import VersionedModel, new_uuid
+from openimis.core.unique import current_unique
 
 ACTIVE, INACTIVE, DEAD = "AC", "IN", "DE"
 INSUREE_STATUSES = [ACTIVE, INACTIVE, DEAD]
@@ -182,6 +183,7 @@ class Insuree(VersionedModel):
             models.Index(fields=["chf_id", "-validity_from", "-id"],
                          condition=models.Q(validity_to__isnull=True), name="insuree_current_chf_id"),
         ]
+        constraints = [current_unique("chf_id", name="insuree_insuree_unique_current_chf_id")]
 
     def __str__(self):
         return f"{self.chf_id} {self.last_name} {self.other_names}"

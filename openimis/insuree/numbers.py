@@ -93,5 +93,10 @@ def number_error(number: str | None, except_uuid: str | None = None) -> NumberEr
             if error is not None:
                 return error
     if number and selectors.chf_id_taken(number, except_uuid):
-        return NumberError(TAKEN, _("The insurance number %(number)s is already taken") % {"number": number})
+        return taken_error(number)
     return None
+
+
+def taken_error(number: str) -> NumberError:
+    """The number is the insurance number of another current insuree."""
+    return NumberError(TAKEN, _("The insurance number %(number)s is already taken") % {"number": number})

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openimis.core import hook_registry, inputs
+from openimis.core import hook_registry, inputs, unique
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openimis.core.history import HistoricalRecordError
@@ -137,6 +137,12 @@ def _status(insuree: Insuree, data: dict) -> None:
         )
     insuree.status_reason = reason
     insuree.status_date = inputs.as_date(data.get("status_date")) or datetime.date.today()
+
+
+@unique.refusal("insuree_insuree_unique_current_chf_id")
+def _chf_id_taken(insuree: Insuree) -> ValidationFailed:
+    """What the number check says of a taken number, when a concurrent request took it after the check."""
+    return ValidationFailed(numbers.taken_error(insuree.chf_id).message, insuree.chf_id)
 
 
 def _fill_insuree(insuree: Insuree, data: dict) -> None:
@@ -285,7 +291,7 @@ def new_insuree(actor, data: dict, family: Family | None, head: bool) -> Insuree
     insuree = Insuree(family=family, head=head, audit_user_id=audit_id(actor))
     insuree.uuid = inputs.chosen_uuid(Insuree, data.get("uuid")) or insuree.uuid
     _fill_insuree(insuree, data)
-    insuree.save()
+    unique.save(insuree)
     _save_photo(actor, insuree, data.get("photo"))
     return insuree
 
@@ -306,7 +312,7 @@ def change_insuree(actor, insuree: Insuree, data: dict, only_if_changed: bool = 
         except HistoricalRecordError:
             raise ValidationFailed(_("The history of an insuree cannot be changed")) from None
         insuree.audit_user_id = audit_id(actor)
-        insuree.save()
+        unique.save(insuree)
     _save_photo(actor, insuree, data.get("photo"))
     if was_active and insuree.status != ACTIVE:
         hook_registry.call(INSUREE_STATUS_ENDED, actor, insuree, insuree.status_date)

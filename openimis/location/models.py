@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from openimis.core.history import VersionedModel, new_uuid
+from openimis.core.unique import current_unique
 
 REGION, DISTRICT, MUNICIPALITY, VILLAGE = "R", "D", "W", "V"
 LOCATION_TYPES = [REGION, DISTRICT, MUNICIPALITY, VILLAGE]  # level 0 .. 3: a child is one level below
@@ -24,6 +25,9 @@ class Location(VersionedModel):
     families = models.IntegerField(null=True, blank=True)
     json_ext = models.JSONField(null=True, blank=True)
     audit_user_id = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [current_unique("code", name="location_location_unique_current_code")]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -117,6 +121,7 @@ class HealthFacility(VersionedModel):
 
     class Meta:
         verbose_name_plural = "health facilities"
+        constraints = [current_unique("code", name="location_healthfacility_unique_current_code")]
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
-from openimis.core import inputs
+from openimis.core import inputs, unique
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, PermissionDenied, ValidationFailed
 from openimis.core.services import audit_id
@@ -178,11 +178,16 @@ def _parent_for(actor, location_type: str, parent_uuid: str | None) -> Location 
     return parent
 
 
+@unique.refusal("location_location_unique_current_code")
+def _location_code_taken(location: Location) -> ValidationFailed:
+    return ValidationFailed(_("Location code %(code)s is already used") % {"code": location.code},
+                            "mutation.location_code_duplicated")
+
+
 def _fill_location(location: Location, data: dict) -> None:
     location.code = inputs.text(data, "code", _("Location code"), 8, required=True)
     if not selectors.location_code_is_free(location.code, except_location_id=location.pk):
-        raise ValidationFailed(_("Location code %(code)s is already used") % {"code": location.code},
-                               "mutation.location_code_duplicated")
+        raise _location_code_taken(location)
     location.name = inputs.text(data, "name", _("Location name"), 50, required=True)
     # complete update: an omitted optional value is cleared
     location.male_population = _optional_count(data, "male_population", gettext_noop("Male population"))
@@ -199,7 +204,7 @@ def create_location(actor, data: dict) -> Location:
     location = Location(type=location_type, parent=parent, audit_user_id=audit_id(actor))
     location.uuid = inputs.chosen_uuid(Location, data.get("uuid")) or location.uuid
     _fill_location(location, data)
-    location.save()
+    unique.save(location)
     if location_type == DISTRICT and actor is not None and not actor.is_imis_admin and actor.i_user_id:
         # the creator must see the district they made (administrators see every district anyway)
         UserDistrict.objects.create(user_id=actor.i_user_id, location=location, audit_user_id=audit_id(actor))
@@ -223,7 +228,7 @@ def update_location(actor, data: dict) -> Location:
         raise ValidationFailed(_("An update cannot change the parent of a location: move it (moveLocation)"))
     _fill_location(location, data)
     location.save_history(audit_id(actor))
-    location.save()
+    unique.save(location)
     return location
 
 
@@ -345,11 +350,16 @@ def _status(data: dict, current: str | None) -> str:
     return value
 
 
+@unique.refusal("location_healthfacility_unique_current_code")
+def _health_facility_code_taken(facility: HealthFacility) -> ValidationFailed:
+    return ValidationFailed(_("Health facility code %(code)s is already used") % {"code": facility.code},
+                            "mutation.health_facility_code_duplicated")
+
+
 def _fill_health_facility(actor, facility: HealthFacility, data: dict) -> None:
     facility.code = inputs.text(data, "code", _("Health facility code"), 8, required=True)
     if not selectors.health_facility_code_is_free(facility.code, except_health_facility_id=facility.pk):
-        raise ValidationFailed(_("Health facility code %(code)s is already used") % {"code": facility.code},
-                               "mutation.health_facility_code_duplicated")
+        raise _health_facility_code_taken(facility)
     facility.name = inputs.text(data, "name", _("Health facility name"), 100, required=True)
     legal_form = (data.get("legal_form_id") or "").strip()
     if not legal_form:
@@ -440,7 +450,7 @@ def create_health_facility(actor, data: dict) -> HealthFacility:
     facility.uuid = inputs.chosen_uuid(HealthFacility, data.get("uuid")) or facility.uuid
     _fill_health_facility(actor, facility, data)
     wanted = _catchment_rows(data)
-    facility.save()
+    unique.save(facility)
     _save_catchments(actor, facility, wanted, None)
     return facility
 
@@ -467,7 +477,7 @@ def update_health_facility(actor, data: dict) -> HealthFacility:
     _fill_health_facility(actor, facility, data)
     wanted = _catchment_rows(data)
     history = facility.save_history(audit_id(actor))
-    facility.save()
+    unique.save(facility)
     _save_catchments(actor, facility, wanted, history)
     return facility
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from openimis.core.history import VersionedModel, new_uuid
+from openimis.core.unique import current_unique
 
 CODE_MAX_LENGTH = 6
 
@@ -51,6 +52,9 @@ class Item(VersionedModel):
     patient_category = models.IntegerField(default=ALL_PATIENT_CATEGORIES)
     audit_user_id = models.IntegerField(default=0)
 
+    class Meta:
+        constraints = [current_unique("code", name="medical_item_unique_current_code")]
+
     def __str__(self):
         return f"{self.code} {self.name}"
 
@@ -70,6 +74,9 @@ class Service(VersionedModel):
     care_type = models.CharField(max_length=1)
     frequency = models.IntegerField(null=True, blank=True)
     patient_category = models.IntegerField(default=ALL_PATIENT_CATEGORIES)
+
+    class Meta:
+        constraints = [current_unique("code", name="medical_service_unique_current_code")]
 
     def __str__(self):
         return f"{self.code} {self.name}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openimis.core import hook_registry, inputs
+from openimis.core import hook_registry, inputs, unique
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import audit_id
 from openimis.medical import selectors
@@ -141,9 +141,16 @@ def service_fields(data: dict) -> dict:
 
 # --- items ---------------------------------------------------------------------------------
 
+def _item_code_taken(code: str) -> ValidationFailed:
+    return ValidationFailed(_("Item code %(code)s already exists") % {"code": code}, code)
+
+
+unique.refusal("medical_item_unique_current_code")(lambda item: _item_code_taken(item.code))
+
+
 def _check_item_code(code: str, exclude_uuid: str | None = None) -> None:
     if not selectors.item_code_is_free(code, exclude_uuid):
-        raise ValidationFailed(_("Item code %(code)s already exists") % {"code": code}, code)
+        raise _item_code_taken(code)
 
 
 def _current_record(model, data: dict, not_found: str):
@@ -168,7 +175,7 @@ def _new_record(model, fields: dict, actor, data: dict, uuid_taken: str):
         if model._base_manager.filter(uuid__iexact=chosen).exists():
             raise ValidationFailed(uuid_taken, chosen)
         record.uuid = chosen
-    record.save()
+    unique.save(record)
     return record
 
 
@@ -177,7 +184,7 @@ def _save_fields(record, fields: dict, actor) -> None:
     for name, value in fields.items():
         setattr(record, name, value)
     record.audit_user_id = audit_id(actor)
-    record.save()
+    unique.save(record)
 
 
 def _delete_current(model, actor, uuid: str, deleting_hook: str, not_found: str):
@@ -214,9 +221,16 @@ def delete_item(actor, uuid: str) -> Item:
 
 # --- services ------------------------------------------------------------------------------
 
+def _service_code_taken(code: str) -> ValidationFailed:
+    return ValidationFailed(_("Service code %(code)s already exists") % {"code": code}, code)
+
+
+unique.refusal("medical_service_unique_current_code")(lambda service: _service_code_taken(service.code))
+
+
 def _check_service_code(code: str, exclude_uuid: str | None = None) -> None:
     if not selectors.service_code_is_free(code, exclude_uuid):
-        raise ValidationFailed(_("Service code %(code)s already exists") % {"code": code}, code)
+        raise _service_code_taken(code)
 
 
 def _contents(data: dict, packagetype: str, service: Service | None) -> tuple[list | None, list | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from openimis.core.history import VersionedModel, new_uuid
+from openimis.core.unique import current_unique
 
 
 class ServicesPricelist(VersionedModel):
@@ -13,6 +14,9 @@ class ServicesPricelist(VersionedModel):
     location = models.ForeignKey("location.Location", on_delete=models.PROTECT, null=True, blank=True)
     pricelist_date = models.DateField()
     audit_user_id = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [current_unique("name", name="medical_pricelist_services_unique_current_name")]
 
     def __str__(self):
         return self.name
@@ -26,6 +30,9 @@ class ItemsPricelist(VersionedModel):
                                  related_name="items_pricelists")
     pricelist_date = models.DateField()
     audit_user_id = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [current_unique("name", name="medical_pricelist_items_unique_current_name")]
 
     def __str__(self):
         return self.name

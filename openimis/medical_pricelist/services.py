@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from openimis.core import inputs
+from openimis.core import inputs, unique
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.services import audit_id
 from openimis.location import selectors as location_selectors
@@ -60,6 +60,20 @@ def _pricelist_date(value) -> datetime.date:
     return day
 
 
+def _name_taken(kind: str, name: str) -> ValidationFailed:
+    return ValidationFailed(_(MESSAGES[kind]["name_taken"]) % {"name": name}, name)
+
+
+@unique.refusal("medical_pricelist_services_unique_current_name")
+def _services_pricelist_name_taken(pricelist) -> ValidationFailed:
+    return _name_taken("services", pricelist.name)
+
+
+@unique.refusal("medical_pricelist_items_unique_current_name")
+def _items_pricelist_name_taken(pricelist) -> ValidationFailed:
+    return _name_taken("items", pricelist.name)
+
+
 def _fields(kind: str, data: dict, exclude_uuid: str | None = None) -> dict:
     name = (data.get("name") or "").strip()
     if not name:
@@ -67,7 +81,7 @@ def _fields(kind: str, data: dict, exclude_uuid: str | None = None) -> dict:
     if len(name) > 100:
         raise ValidationFailed(_("name is longer than %(length)s characters") % {"length": 100}, name)
     if not selectors.pricelist_name_is_free(kind, name, exclude_uuid):
-        raise ValidationFailed(_(MESSAGES[kind]["name_taken"]) % {"name": name}, name)
+        raise _name_taken(kind, name)
     location = None
     if data.get("location_id"):
         location = location_selectors.current_locations().filter(uuid=str(data["location_id"])).first()
@@ -133,7 +147,8 @@ def _apply_details(kind: str, actor, pricelist, data: dict) -> None:
 @transaction.atomic
 def create_pricelist(kind: str, actor, data: dict):
     fields = _fields(kind, data)
-    pricelist = selectors.PRICELIST_MODELS[kind].objects.create(**fields, audit_user_id=audit_id(actor))
+    pricelist = selectors.PRICELIST_MODELS[kind](**fields, audit_user_id=audit_id(actor))
+    unique.save(pricelist)
     _apply_details(kind, actor, pricelist, data)
     return pricelist
 
@@ -158,7 +173,7 @@ def update_pricelist(kind: str, actor, data: dict):
     for name, value in fields.items():
         setattr(pricelist, name, value)
     pricelist.audit_user_id = audit_id(actor)
-    pricelist.save()
+    unique.save(pricelist)
     _apply_details(kind, actor, pricelist, data)
     return pricelist
 

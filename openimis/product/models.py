@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from openimis.core.history import VersionedModel, new_uuid
+from openimis.core.unique import current_unique
 
 CODE_MAX_LENGTH = 8
 NAME_MAX_LENGTH = 100
@@ -142,6 +143,9 @@ class Product(VersionedModel):
     weight_adjusted_amount = _money()
 
     audit_user_id = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [current_unique("code", name="product_product_unique_current_code")]
 
     def __str__(self):
         return f"{self.code} {self.name}"

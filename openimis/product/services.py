@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openimis.core import inputs
+from openimis.core import inputs, unique
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.history import HistoricalRecordError
 from openimis.core.services import audit_id
@@ -198,11 +198,15 @@ def _fill_product(product: Product, data: dict) -> None:
                                            "ceiling_interpretation")
 
 
+@unique.refusal("product_product_unique_current_code")
+def _code_taken(product: Product) -> ValidationFailed:
+    return ValidationFailed(_("Product code %(code)s is already used by another product")
+                            % {"code": product.code}, product.code)
+
+
 def _check_code_free(product: Product) -> None:
     if not selectors.code_is_free(product.code, except_id=product.pk):
-        raise ValidationFailed(_("Product code %(code)s is already used by another product")
-                               % {"code": product.code},
-                               product.code)
+        raise _code_taken(product)
 
 
 # --- items, services, distributions ----------------------------------------------------------------
@@ -325,7 +329,7 @@ def create_product(actor, data: dict) -> Product:
     _fill_product(product, data)
     _check_code_free(product)
     product.audit_user_id = audit_id(actor)
-    product.save()
+    unique.save(product)
     _set_lines(product, data, product.audit_user_id, previous=None)
     return product
 
@@ -357,7 +361,7 @@ def update_product(actor, data: dict) -> Product:
     _fill_product(product, data)
     _check_code_free(product)
     product.audit_user_id = audit_user
-    product.save()
+    unique.save(product)
     _set_lines(product, data, audit_user, previous=history)
     return product
 
@@ -376,7 +380,7 @@ def duplicate_product(actor, data: dict) -> Product:
                       "weight_population", "weight_number_families", "weight_insured_population",
                       "weight_number_insured_families", "weight_number_visits", "weight_adjusted_amount"):
             setattr(product, field, getattr(source, field))
-    product.save()
+    unique.save(product)
     _set_lines(product, data, product.audit_user_id, previous=source)
     return product
 

@@ -346,13 +346,14 @@ def make_facility(code: str, district: Location, village: Location | None = None
     return facility
 
 
-def make_price_lists(region: Location) -> tuple[ServicesPricelist, ItemsPricelist]:
+def make_price_lists(region: Location, suffix: str = "") -> tuple[ServicesPricelist, ItemsPricelist]:
+    """Two lists of the region; a second pair needs a `suffix` (names are unique among current lists)."""
     return (
         ServicesPricelist.objects.create(
-            name="Services 2024", location=region, pricelist_date=datetime.date(2024, 1, 1)
+            name=f"Services 2024{suffix}", location=region, pricelist_date=datetime.date(2024, 1, 1)
         ),
         ItemsPricelist.objects.create(
-            name="Items 2024", location=region, pricelist_date=datetime.date(2024, 1, 1)
+            name=f"Items 2024{suffix}", location=region, pricelist_date=datetime.date(2024, 1, 1)
         ),
     )
 
