@@ -16,6 +16,7 @@ from openimis.contribution import selectors
 from openimis.contribution.models import ACTIONS, PAY_TYPES, RECEIPT_MAX_LENGTH, Premium
 from openimis.core import inputs
 from openimis.core.errors import NotFound, ValidationFailed
+from openimis.core.history import lock
 from openimis.core.services import audit_id
 from openimis.payer import selectors as payer_selectors
 from openimis.policy import selectors as policy_selectors
@@ -40,6 +41,9 @@ def _receipt(data: dict, policy, except_uuid=None) -> str:
     if len(receipt) > RECEIPT_MAX_LENGTH:
         raise ValidationFailed(_("The receipt number is longer than %(length)s characters")
                                % {"length": RECEIPT_MAX_LENGTH})
+    # unique among the premiums of the policies of one product: no index can hold that, so the product
+    # row is locked first, and two payments of one product check their receipts one after the other
+    lock(policy.product)
     if selectors.receipt_taken(receipt, policy.product_id, except_uuid):
         raise ValidationFailed(_("The receipt %(receipt)s is already used for this product")
                                % {"receipt": receipt}, "mutation.code_already_taken")
@@ -61,7 +65,11 @@ def _fill(actor, premium: Premium, data: dict, policy) -> None:
 
 
 def _policy(actor, uuid):
+    """The current policy `uuid`, locked: what its premiums do to it depends on its status and on what
+    was paid, which concurrent payments of the same policy change (they wait for this one)."""
     policy = policy_selectors.policy_by(actor, uuid=uuid) if uuid else None
+    if policy is not None and policy.is_current:
+        policy = policy_services.locked(policy)
     if policy is None or not policy.is_current:
         raise NotFound(_("Policy not found"), str(uuid))
     return policy
@@ -112,7 +120,11 @@ def _current(actor, uuid) -> Premium:
 @transaction.atomic
 def update_premium(actor, data: dict) -> Premium:
     premium = _current(actor, data.get("uuid"))
-    policy = premium.policy
+    policy = policy_services.locked(premium.policy)
+    lock(premium)  # the receipt it had is the one committed last
+    if not premium.is_current:
+        raise NotFound(_("Contribution not found"), str(data.get("uuid")))
+    premium.policy = policy
     if data.get("policy_uuid") and str(data["policy_uuid"]) != policy.uuid:
         raise ValidationFailed(_("A contribution cannot move to another policy"), premium.uuid)
     old_receipt = premium.receipt

@@ -4,13 +4,21 @@ The current row keeps its id (and uuid) forever. An update first copies the old 
 history row (`validity_to` = now, `legacy_id` = id of the current row), then overwrites the current row
 with `validity_from` = now. A delete copies the state too, then sets `validity_from = validity_to = now`
 on the current row. Current rows are those with `validity_to` null.
+
+The history copy is made from the stored row read under a row lock (`SELECT ... FOR NO KEY UPDATE` on
+PostgreSQL, held until the transaction ends): concurrent updates of one record queue on it, and each
+copies the state the one before it committed, so every history row is a distinct earlier state. A record
+that a concurrent transaction deleted meanwhile is refused (`HistoricalRecordError`), not brought back.
+SQLite has no row locks; there a transaction that writes holds the whole database (the project opens them
+IMMEDIATE), which serialises them as well. `lock(record)` reads a record again under the same lock, for a
+service whose decision depends on the state (a policy activated once).
 """
 
 from __future__ import annotations
 
 import uuid as uuid_module
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 
@@ -20,6 +28,25 @@ def new_uuid() -> str:
 
 class HistoricalRecordError(Exception):
     """Raised when code tries to change a history row."""
+
+
+def _locking(queryset: models.QuerySet) -> models.QuerySet:
+    """`queryset` reading its rows under a row lock held until the transaction ends; as it is where the
+    database has no row locks (SQLite: a transaction that writes holds the whole database) or outside a
+    transaction (a lock would end with the statement). On PostgreSQL the lock is FOR NO KEY UPDATE: it
+    queues the writers of the row without holding up the inserts of rows that refer to it."""
+    features = connection.features
+    if not (features.has_select_for_update and connection.in_atomic_block):
+        return queryset
+    return queryset.select_for_update(no_key=features.has_select_for_no_key_update)
+
+
+def lock(record: models.Model) -> models.Model:
+    """Read `record` again under a row lock: its fields become the state committed last, and no other
+    transaction changes the row before this one ends. A check or a state change made after it (is the
+    policy still idle?) sees what any concurrent writer has done."""
+    record.refresh_from_db(from_queryset=_locking(type(record)._base_manager.all()))
+    return record
 
 
 class VersionedQuerySet(models.QuerySet):
@@ -50,7 +77,9 @@ class VersionedModel(models.Model):
         return self.validity_to is None
 
     def _history_copy(self, now):
-        copy = self.__class__.objects.get(pk=self.pk)
+        copy = _locking(self.__class__._base_manager.all()).get(pk=self.pk)
+        if copy.validity_to is not None:
+            raise HistoricalRecordError("cannot update historical data")
         copy.pk = None
         copy.id = None
         copy._state.adding = True

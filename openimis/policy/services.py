@@ -19,6 +19,7 @@ from openimis.core import hook_registry, inputs
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, ValidationFailed
+from openimis.core.history import lock
 from openimis.core.services import audit_id
 from openimis.insuree import selectors as insuree_selectors
 from openimis.policy import selectors, values
@@ -146,10 +147,20 @@ def renew_policy(actor, data: dict) -> Policy:
 
 
 def current_policy(actor, uuid) -> Policy:
+    """The current policy `uuid` the actor may see, read under a row lock (`locked`)."""
     policy = selectors.policy_by(actor, uuid=uuid) if uuid else None
+    if policy is not None and policy.is_current:
+        policy = locked(policy)
     if policy is None or not policy.is_current:
         raise NotFound(_("Policy not found"), str(uuid))
     return policy
+
+
+def locked(policy: Policy) -> Policy:
+    """The policy read again under a row lock held until the transaction ends: its status is the one the
+    last concurrent change committed, and no other change of it (payment, suspension, deletion, update)
+    runs before this transaction ends. Check a status after this, so that a transition happens once."""
+    return lock(policy)
 
 
 def version(actor, policy: Policy) -> None:
@@ -238,6 +249,9 @@ def expire_policies(today: datetime.date | None = None) -> int:
     expired = 0
     with transaction.atomic():
         for policy in selectors.current_policies().filter(expiry_date__lt=today).exclude(status=EXPIRED):
+            locked(policy)
+            if not policy.is_current or policy.status == EXPIRED:
+                continue  # a concurrent change got there first
             version(None, policy)
             policy.status = EXPIRED
             policy.save()
