@@ -127,11 +127,26 @@ def load_demo_dataset() -> None:
     print(f"openimis: demo dataset loaded: {report.summary()}", flush=True)
 
 
+def resolve_stale_mutation_logs(process_started: float) -> None:
+    """Mutation logs a stopped process left at 0 are marked failed, "interrupted"
+    (`openimis.core.stale_mutations`)."""
+    import datetime
+
+    from openimis.core.stale_mutations import resolve_at_start
+
+    started = datetime.datetime.fromtimestamp(process_started, datetime.UTC)
+    resolved = resolve_at_start(started)
+    if resolved:
+        print(f"openimis: {resolved} mutation(s) interrupted by a stop of the server marked failed",
+              flush=True)
+
+
 def serve(args) -> None:
     # Start-up creates over 100,000 long-lived container objects (Django, the modules, the GraphQL schema)
     # and the collector kept traversing them as they grew: about 0.1 s of CPU. It is off until the server
     # freezes them (`openimis.server`), as Python's documentation advises for servers that fork.
     gc.disable()
+    process_started = time.time() - (time.perf_counter() - STARTED)
     from openimis.server import prepare_workers
 
     prepare_workers(args.workers)  # before the settings: several workers need a cache they share
@@ -141,6 +156,7 @@ def serve(args) -> None:
     if settings.ENV.database is None:
         fail("NO_DATABASE: the server needs a database; unset NO_DATABASE to serve")
     prepare_database()
+    resolve_stale_mutation_logs(process_started)
     from openimis.web.build import missing_build_message
 
     missing = missing_build_message()

@@ -43,6 +43,8 @@ class CoreConfig(OpenIMISModuleConfig):
     queries = "openimis.core.gql.queries.Query"
     mutations = "openimis.core.gql.mutations.Mutation"
     urls = "openimis.core.urls"
+    # mutation logs a stopped process left at 0 are marked failed ("interrupted")
+    scheduled_jobs = [("openimis.core.stale_mutations.scheduled_job", 60)]
 
     def frontend_configuration(self) -> dict[str, dict]:
         """Until the backend a frontend module needs serves queries, hide what that module puts on pages

@@ -1,7 +1,8 @@
 """A small interval scheduler for the modules' `scheduled_jobs` ((dotted path, seconds) pairs).
 
-Embedded mode runs it in a thread of the server (`SCHEDULER_AUTOSTART=true`); scaled out, exactly one
-`openimis scheduler` process runs it.
+Embedded mode runs it in a thread of the server (`SCHEDULER_AUTOSTART=true`); scaled out, an
+`openimis scheduler` process runs it. Only the scheduler holding the scheduler lock runs jobs: a second
+one waits and takes over when the first stops (`openimis.core.scheduler_lock`).
 """
 
 from __future__ import annotations
@@ -30,13 +31,36 @@ def run_due_jobs(next_runs: dict[str, float], now: float) -> None:
             logger.exception("scheduled job %s failed", path)
 
 
-def run_forever(stop: threading.Event | None = None, tick: float = 1.0) -> None:
+def run_forever(stop: threading.Event | None = None, tick: float = 1.0, lock=None) -> None:
+    """Run the due jobs every `tick` while this scheduler holds the scheduler lock
+    (`openimis.core.scheduler_lock`); without it, wait and try to take it on every tick: one scheduler
+    runs the jobs, a second one takes over when the first stops."""
+    from openimis.core.scheduler_lock import scheduler_lock
+
     stop = stop or threading.Event()
+    lock = lock or scheduler_lock()
     next_runs: dict[str, float] = {}
-    logger.info("scheduler started with %d job(s)", len(scheduled_jobs()))
-    while not stop.is_set():
-        run_due_jobs(next_runs, time.time())
-        stop.wait(tick)
+    holding = waiting_said = False
+    try:
+        while not stop.is_set():
+            if holding and not lock.still_held():
+                logger.warning("scheduler: the lock (%s) was lost; waiting to take it again",
+                               lock.description)
+                holding, waiting_said = False, False
+            if not holding:
+                holding = lock.acquire()
+                if holding:
+                    logger.info("scheduler: lock taken (%s); running %d job(s)", lock.description,
+                                len(scheduled_jobs()))
+                    next_runs.clear()
+                elif not waiting_said:
+                    logger.info("scheduler: another scheduler holds the lock (%s); waiting", lock.description)
+                    waiting_said = True
+            if holding:
+                run_due_jobs(next_runs, time.time())
+            stop.wait(tick)
+    finally:
+        lock.release()
 
 
 def start_in_thread() -> threading.Event:
