@@ -15,7 +15,7 @@ from django.utils import timezone
 from openimis.core import scheduler, services, stale_mutations, tasks
 from openimis.core.errors import ValidationFailed
 from openimis.core.models import MutationLog, Role
-from openimis.core.scheduler_lock import FileLock, scheduler_lock
+from openimis.core.scheduler_lock import CacheLease, FileLock, PostgreSQLAdvisoryLock, scheduler_lock
 from openimis.graphql.mutations import OpenIMISMutation
 
 RUNS: list[str] = []
@@ -221,6 +221,43 @@ def test_a_second_file_lock_waits_for_the_first(tmp_path):
     first.release()  # a process that dies closes its files: the same
     assert second.acquire()
     second.release()
+
+
+def test_a_second_cache_lease_waits_until_the_first_ends_or_expires(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "scheduler-lock-test"}}
+    first, second = CacheLease(lease_seconds=1), CacheLease(lease_seconds=1)
+    assert first.acquire() and first.still_held()
+    assert not second.acquire()
+    first.release()
+    assert second.acquire()
+    time.sleep(1.2)  # the holder died without renewing: its lease expires
+    assert not second.still_held()
+    assert first.acquire()
+    first.release()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_postgresql_lock_is_held_by_one_session_and_freed_with_it():
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's")
+    first, second = PostgreSQLAdvisoryLock(), PostgreSQLAdvisoryLock()
+    try:
+        assert first.acquire() and first.still_held()
+        assert not second.acquire()
+        with first.wrapper.cursor() as its_cursor:
+            its_cursor.execute("SELECT pg_backend_pid()")
+            pid = its_cursor.fetchone()[0]
+        with connection.cursor() as cursor:  # the first scheduler's session ends (its process died)
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        deadline = time.monotonic() + 5
+        while not second.acquire() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert second.still_held()
+        assert not first.still_held()  # its connection is gone: it knows it lost the lock
+    finally:
+        first.release()
+        second.release()
 
 
 JOB_RUNS: list[str] = []
