@@ -29,7 +29,7 @@ import logging
 import os
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -61,7 +61,9 @@ def interrupted_error() -> str:
 def resolve_stale_logs(received_before: datetime.datetime | None = None) -> int:
     """Mark failed (status 1, "interrupted") every log at 0 received before `received_before` (default:
     `MUTATION_LOG_STALE_SECONDS` ago). Each log is ended in the language of its user, over a log still
-    at 0 only, so a work that commits meanwhile keeps its status 2. Returns how many were resolved."""
+    at 0 only, so a work that commits meanwhile keeps its status 2; on PostgreSQL a log whose work is
+    running (its row locked by `execute_mutation`) is skipped; on SQLite the update waits for that work's
+    transaction (it holds the write lock) and then finds the log ended. Returns how many were resolved."""
     from openimis.core.models import MutationLog
     from openimis.core.tasks import user_language
 
@@ -72,8 +74,12 @@ def resolve_stale_logs(received_before: datetime.datetime | None = None) -> int:
     resolved = 0
     for log in stale.iterator():
         with translation.override(user_language(log.user)), transaction.atomic():
-            resolved += MutationLog.objects.filter(id=log.id, status=MutationLog.RECEIVED).update(
-                status=MutationLog.ERROR, error=interrupted_error())
+            still_received = MutationLog.objects.filter(id=log.id, status=MutationLog.RECEIVED)
+            if connection.features.has_select_for_update_skip_locked:
+                # a log whose work runs right now is locked by it (`execute_mutation`): left alone
+                if still_received.select_for_update(skip_locked=True).first() is None:
+                    continue
+            resolved += still_received.update(status=MutationLog.ERROR, error=interrupted_error())
     if resolved:
         logger.warning("%d mutation log(s) left at 0 by a stopped process marked failed (interrupted)",
                        resolved)
@@ -84,8 +90,6 @@ def resolve_at_start(process_started: datetime.datetime) -> int:
     """At the start of `openimis serve`: with SQLite and mutations run inline (embedded mode) no other
     process runs mutations, so every log at 0 received before this process started is stale; otherwise
     only those older than `MUTATION_LOG_STALE_SECONDS`."""
-    from django.db import connection
-
     from openimis.core.tasks import uses_celery
 
     if connection.vendor == "sqlite" and not uses_celery():

@@ -162,6 +162,36 @@ def test_stale_logs_are_marked_interrupted(db, settings):
     assert run(old) == MutationLog.ERROR and RUNS == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_stale_log_whose_work_is_running_is_left_alone(settings):
+    """A mutation still running after the stale age (its log row locked by the work) is not marked
+    interrupted; it ends at 2 when its work commits."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL (the SQLite test database is in memory)")
+    settings.MUTATION_LOG_STALE_SECONDS = 1
+    log = aged(5)
+    answers = []
+
+    def execute():
+        try:
+            answers.append(run(log, pause=1.0))
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=execute)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not RUNS and time.monotonic() < deadline:  # the work has begun: the log is locked
+        time.sleep(0.02)
+    asked = time.monotonic()
+    assert stale_mutations.resolve_stale_logs() == 0
+    assert time.monotonic() - asked < 0.8  # skipped, not waited for: the work is still running
+    assert MutationLog.objects.get(id=log.id).status == MutationLog.RECEIVED
+    worker.join(20)
+    log.refresh_from_db()
+    assert answers == [MutationLog.SUCCESS] and log.status == MutationLog.SUCCESS
+
+
 def test_the_interrupted_message_is_in_the_users_language(db, user_factory):
     user = user_factory("francophone")
     profile = user.i_user
