@@ -299,3 +299,4 @@ def test_a_killed_celery_worker_loses_and_doubles_nothing(tmp_path):
             wait_for_output(replacement, "ready.", 60)
         print(f"3 bursts with a worker killed in each: {time.monotonic() - test_started:.1f}s, "
               f"tasks the killed worker had received and not finished: {in_hand}")
+        assert any(in_hand), "no kill caught a worker with tasks in hand: the test proved nothing"
