@@ -1,4 +1,4 @@
-"""What `openimis serve` puts in front of Django (a WSGI wrapper).
+"""What stands in front of Django (a WSGI wrapper; `openimis.wsgi.application` is Django behind it).
 
 - Liveness checks are answered here, without Django: no ALLOWED_HOSTS check (HAProxy's checks carry no
   Host header, or the balancer's address), no middleware, no database.

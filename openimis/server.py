@@ -85,11 +85,9 @@ def freeze_start_up_objects() -> None:
 def run_server(host: str, port: int, workers: int, threads: int, scheduler: bool = False) -> None:
     """One worker: a single process (waitress, threads), the embedded deployment of the design.
     Several workers (POSIX): gunicorn's master forks that many threaded workers from a warm app."""
-    from openimis.gateway import gateway_for
-    from openimis.wsgi import application
+    from openimis.wsgi import application  # Django behind the gateway
 
     warm_up()
-    application = gateway_for(application)
     if workers <= 1 or sys.platform == "win32":
         if workers > 1:  # pragma: no cover - Windows only
             print("openimis: several workers need a POSIX system; serving with one process", flush=True)
