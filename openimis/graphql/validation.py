@@ -3,20 +3,29 @@ operations over and over (the frontend builds them from fixed projections), and 
 large document against the schema costs more than answering a small one. A parsed document is never
 changed by execution, so threads share it.
 
+The documents kept are bounded by the length of their texts, not only by their number: a parsed
+document takes about 70 bytes per character of its text, so 512 texts of 100 KB, all different, would
+have kept gigabytes (a client sending distinct large queries grew the server without limit). A text
+longer than CACHEABLE_QUERY_LENGTH is never kept (the frontend's operations are far shorter); the texts
+kept add up to at most CACHED_CHARACTERS, the least recently used going first.
+
 A document with more tokens than the limit (`GRAPHQL_LIMITS["MAX_TOKENS"]`) is refused while it is
 lexed, before the parser builds anything of it: the parser's CPU time and memory grow with the tokens."""
 
 from __future__ import annotations
 
 import inspect
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from graphql import DocumentNode, GraphQLError, Source, parse, validate
 from graphql.language import Lexer, TokenKind
 
 CACHED_DOCUMENTS = 512
+CACHEABLE_QUERY_LENGTH = 20_000
+CACHED_CHARACTERS = 500_000
 # graphql-core 3.2 has `parse(max_tokens=...)` only in its later releases
 PARSE_TAKES_MAX_TOKENS = "max_tokens" in inspect.signature(parse).parameters
 
@@ -48,15 +57,59 @@ class Prepared:
     errors: tuple  # the syntax error, or the validation errors
 
 
-def preparer(schema, rules, max_tokens: int | None = None):
-    """A function `query text -> Prepared`, remembering the answers for the most recent texts."""
+class PreparedCache:
+    """The most recently used `Prepared` answers, by query text: at most CACHED_DOCUMENTS of them, texts
+    of at most CACHEABLE_QUERY_LENGTH characters adding up to at most CACHED_CHARACTERS."""
 
-    @lru_cache(maxsize=CACHED_DOCUMENTS)
+    def __init__(self):
+        self._answers: OrderedDict[str, Prepared] = OrderedDict()
+        self._characters = 0
+        self._lock = threading.Lock()
+
+    @property
+    def characters(self) -> int:
+        return self._characters
+
+    def __len__(self) -> int:
+        return len(self._answers)
+
+    def get(self, query: str) -> Prepared | None:
+        with self._lock:
+            found = self._answers.get(query)
+            if found is not None:
+                self._answers.move_to_end(query)
+            return found
+
+    def put(self, query: str, prepared: Prepared) -> None:
+        if len(query) > CACHEABLE_QUERY_LENGTH:
+            return
+        with self._lock:
+            if query in self._answers:
+                return
+            self._answers[query] = prepared
+            self._characters += len(query)
+            while len(self._answers) > CACHED_DOCUMENTS or self._characters > CACHED_CHARACTERS:
+                oldest, _prepared = self._answers.popitem(last=False)
+                self._characters -= len(oldest)
+
+
+def preparer(schema, rules, max_tokens: int | None = None):
+    """A function `query text -> Prepared`, remembering the answers for the most recent texts (its
+    `cache`: a `PreparedCache`)."""
+    cache = PreparedCache()
+
     def prepare(query: str) -> Prepared:
+        found = cache.get(query)
+        if found is not None:
+            return found
         try:
             document = parse_within(query, max_tokens)
         except GraphQLError as error:
-            return Prepared(None, (error,))
-        return Prepared(document, tuple(validate(schema.graphql_schema, document, rules)))
+            prepared = Prepared(None, (error,))
+        else:
+            prepared = Prepared(document, tuple(validate(schema.graphql_schema, document, rules)))
+        cache.put(query, prepared)
+        return prepared
 
+    prepare.cache = cache
     return prepare

@@ -40,3 +40,22 @@ def test_an_empty_uuid_in_a_list_of_uuids_is_not_a_valid_id(admin_gql):
     log = MutationLog.objects.get(id=body["data"]["deleteUser"]["internalId"])
     assert log.status == MutationLog.ERROR
     assert json.loads(log.error)[0]["message"] == '"" is not a valid id'
+
+
+def test_parsed_documents_kept_are_bounded_by_the_length_of_their_texts():
+    """Distinct large queries (the fuzzer's inline literals) grew the server: 512 parsed documents of any
+    size were kept. Now the texts kept add up to at most CACHED_CHARACTERS and a very long one is not
+    kept at all."""
+    from openimis.graphql import validation
+    from openimis.graphql.limits import limit_rules
+    from openimis.graphql.schema import schema
+
+    prepare = validation.preparer(schema, limit_rules(15, 30), 20_000)
+    small = "{ languages { code } }"
+    assert prepare(small) is prepare(small)  # kept: parsed and validated once
+    for number in range(200):
+        prepare("{ __typename " + "__typename " * 1_500 + f"}} # {number}")
+    assert prepare.cache.characters <= validation.CACHED_CHARACTERS
+    assert 0 < len(prepare.cache) < 200
+    too_long = "{ __typename " + " " * validation.CACHEABLE_QUERY_LENGTH + "}"
+    assert prepare(too_long).errors == () and prepare(too_long) is not prepare(too_long)
