@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from openimis.core import hook_registry, inputs
 from openimis.core.errors import ValidationFailed
+from openimis.core.history import lock
 from openimis.core.services import audit_id
 from openimis.insuree import hooks as insuree_hooks
 from openimis.insuree import rights, services
@@ -52,6 +53,15 @@ def _fill_family(family: Family, data: dict) -> None:
     # `contribution` (the first contribution paid with the family) belongs to the contribution module
 
 
+def _lock_first(family: Family) -> None:
+    """Lock the family before its members: an update of the family versions the family, then its head, so
+    an operation that versions members too takes the locks in that order (no deadlock between the two),
+    and sees the family and its head as committed last."""
+    lock(family)
+    if not family.is_current:
+        raise ValidationFailed(_("The family is deleted: its history cannot be changed"), family.uuid)
+
+
 @transaction.atomic
 def create_family(actor, data: dict) -> Family:
     """The head insuree first (head = true), then the family pointing to it, then the head's family."""
@@ -76,6 +86,7 @@ def update_family(actor, data: dict) -> Family:
     family = services.current_family(
         actor, uuid=data.get("uuid") or None, pk=None if data.get("uuid") else data.get("id")
     )
+    _lock_first(family)  # its head is the one committed last (setFamilyHead may have changed it)
     head_data = data.get("head_insuree")
     family.save_history(audit_id(actor))
     _fill_family(family, data)
@@ -96,6 +107,7 @@ def delete_family(actor, uuid, delete_members: bool = False) -> Family:
     """Soft-delete the family. Its members are deleted too with `delete_members`, else they stay as
     insurees without a family."""
     family = services.current_family(actor, uuid=uuid)
+    _lock_first(family)
     for member in services.selectors.family_members(family):
         if delete_members:
             services.soft_delete_insuree(actor, member)
@@ -108,6 +120,7 @@ def delete_family(actor, uuid, delete_members: bool = False) -> Family:
 @transaction.atomic
 def set_family_head(actor, family_uuid, insuree_uuid) -> Family:
     family = services.current_family(actor, uuid=family_uuid)
+    _lock_first(family)
     insuree = services.current_insuree(actor, insuree_uuid)
     if insuree.family_id != family.id:
         raise ValidationFailed(
