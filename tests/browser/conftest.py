@@ -78,11 +78,13 @@ def administrator_only(data_dir: Path, env: dict[str, str]) -> None:
                        env={**env, "DJANGO_SUPERUSER_PASSWORD": ADMIN[1]}, capture_output=True)
 
 
-def start_server(tmp_path_factory, name: str, extra_env: dict[str, str] | None = None):
+def start_server(tmp_path_factory, name: str, extra_env: dict[str, str] | None = None, demo: bool = False):
+    """A server on SQLite in a new data folder: the administrator only, or (`demo`) the demo dataset."""
     data_dir = tmp_path_factory.mktemp(name)
     port = free_port()
-    env = process_env(data_dir, extra_env or {})  # SQLite in the data folder: the browser tests the frontend
-    administrator_only(data_dir, env)
+    env = process_env(data_dir, {**(extra_env or {}), "DEMO_DATASET": "true" if demo else "false"})
+    if not demo:
+        administrator_only(data_dir, env)
     server = OpenIMISProcess(["serve", "--port", str(port), "--threads", "8"], data_dir, env, name)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -191,6 +193,20 @@ def _new_page(browser, url: str, request, locale: str = "en-US"):
     if not failed:
         assert recorder.foreign_requests() == [], "requests left the server's origin"
         assert recorder.unexpected_console_errors() == [], "console errors were logged"
+
+
+@pytest.fixture(scope="session")
+def demo_url(browser_requirements, tmp_path_factory):
+    server, url = start_server(tmp_path_factory, "browser-demo", demo=True)
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def demo_page(browser, demo_url, request):
+    yield from _new_page(browser, demo_url, request)
 
 
 @pytest.fixture
