@@ -373,6 +373,25 @@ def test_the_health_check_of_deploy_haproxy_cfg_answers_200_on_each_server(site)
     wait_for_states(site.stats_socket, {"web1": "UP", "web2": "UP"})  # HAProxy's own checks agree
 
 
+def backend_counters(stats_socket: Path) -> dict[str, str]:
+    """HAProxy's counters of the backend: retries (wretr), redispatches (wredis), 5xx answers."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.connect(str(stats_socket))
+        sock.sendall(b"show stat\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    lines = data.decode().splitlines()
+    header = lines[0].lstrip("# ").split(",")
+    for line in lines[1:]:
+        row = dict(zip(header, line.split(","), strict=False))
+        if row.get("pxname") == "openimis" and row.get("svname") == "BACKEND":
+            return {name: row.get(name, "") for name in ("wretr", "wredis", "hrsp_5xx")}
+    return {}
+
+
 def bearer_client(base_url: str, token: str) -> HTTPClient:
     """An HTTPClient that sends the token as a Bearer header: MODE=PROD's cookies are Secure, and plain
     HTTP does not send them back."""
@@ -493,6 +512,7 @@ def test_mutations_through_haproxy_survive_a_killed_web_process_and_a_killed_wor
           f"({failed_at_2} at 2 nonetheless, {len(interrupted)} interrupted at 1, "
           f"{len(failed) - failed_at_2 - len(interrupted)} absent); locations: {outcome['success']}; "
           f"tasks the killed worker had in hand: {tasks_in_hand(killed_worker)}; "
+          f"HAProxy backend counters: {backend_counters(site.stats_socket)}; "
           f"test {time.monotonic() - started:.1f}s")
     for mutation_id, why in sorted(failed.items()):
         print(f"  {mutation_id}: {why}")
