@@ -43,7 +43,8 @@ USER openimis
 
 EXPOSE 8000
 # liveness (/api/health): answered without the database and without a Host check, even when every request
-# thread is busy. Only `serve` listens: compose turns the check off for worker and scheduler.
+# thread is busy. Only `serve` listens (on 8000, as CMD says: a serve on another port needs its own
+# check); compose turns the check off for worker, scheduler and migrate.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/api/health', timeout=2)"]
 CMD ["openimis", "serve", "--host", "0.0.0.0", "--port", "8000"]
