@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import uuid
 from collections import Counter
 from decimal import Decimal
 
@@ -118,6 +119,17 @@ def test_a_new_location_code_is_taken_once():
         caught_by_the_database += sum(isinstance(outcome.refusal.__cause__, IntegrityError)
                                       for outcome in outcomes if outcome.refusal is not None)
     print(f"refusals that passed the check and were stopped by the unique index: {caught_by_the_database}")
+
+
+def test_a_uuid_chosen_by_the_client_is_taken_once():
+    for round_number in range(ROUNDS):
+        chosen = str(uuid.uuid4())
+        codes = [f"RU{round_number}{index}" for index in range(WORKERS)]
+        outcomes = race(lambda index, chosen=chosen, codes=codes: location_services.create_location(
+            None, {"type": "R", "uuid": chosen, "code": codes[index], "name": "Race region"}))
+        assert len(succeeded(outcomes)) == 1, outcomes
+        assert refusals(outcomes) == [f"The uuid {chosen} is already used by another record"] * (WORKERS - 1)
+        assert Location.objects.filter(uuid=chosen).count() == 1
 
 
 def _insuree_data(chf_id: str, index: int) -> dict:

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from openimis.core.history import VersionedModel, new_uuid
+from openimis.core.unique import current_unique
 
 RECEIPT_MAX_LENGTH = 50
 PAY_TYPES = ["C", "B", "M", "F"]  # cash, bank transfer, mobile phone, funding
@@ -42,6 +43,7 @@ class Premium(VersionedModel):
             models.Index(fields=["receipt"], opclasses=["varchar_pattern_ops"],
                          condition=models.Q(validity_to__isnull=True), name="premium_current_receipt"),
         ]
+        constraints = [current_unique("uuid", name="contribution_premium_unique_current_uuid")]
 
     def __str__(self):
         return f"premium {self.receipt}"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from openimis.contribution import selectors
 from openimis.contribution.models import ACTIONS, PAY_TYPES, RECEIPT_MAX_LENGTH, Premium
-from openimis.core import inputs
+from openimis.core import inputs, unique
 from openimis.core.errors import NotFound, ValidationFailed
 from openimis.core.history import lock
 from openimis.core.services import audit_id
@@ -105,7 +105,7 @@ def create_premium(actor, data: dict) -> Premium:
     premium.uuid = inputs.chosen_uuid(Premium, data.get("uuid")) or premium.uuid
     _fill(actor, premium, data, policy)
     premium.receipt = _receipt(data, policy)
-    premium.save()
+    unique.save(premium)
     _apply(actor, premium, data.get("action"))
     return premium
 

@@ -157,6 +157,12 @@ def chosen_uuid(model, value) -> str | None:
     if chosen is None:
         return None
     if model._base_manager.filter(uuid__iexact=chosen).exists():
-        raise ValidationFailed(_("The uuid %(uuid)s is already used by another record") % {"uuid": chosen},
-                               chosen)
+        raise uuid_taken(chosen)
     return chosen
+
+
+def uuid_taken(chosen: str) -> ValidationFailed:
+    """The refusal of a uuid another record holds (also what a current-uuid unique index's failure says,
+    see `openimis.core.unique`)."""
+    return ValidationFailed(_("The uuid %(uuid)s is already used by another record") % {"uuid": chosen},
+                            chosen)

@@ -15,6 +15,9 @@ to refusals, which each module registers next to its check (`@refusal(name)`).
         raise code_taken(location)
     unique.save(location)
 
+The uuid a client may choose for a new record is unique among current rows too: any constraint named
+`..._unique_current_uuid` without a refusal of its own says what `inputs.chosen_uuid` says.
+
 Where a rule spans a join (a premium's receipt is unique among the premiums of one product) no index can
 hold it: the service locks the row that owns the rule before its check instead
 (`openimis.core.history.lock`).
@@ -26,11 +29,13 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, models, transaction
 
+from openimis.core import inputs
 from openimis.core.errors import ServiceError
 
 Refusal = Callable[[models.Model], ServiceError]
 
 _refusals: dict[str, Refusal] = {}
+UUID_CONSTRAINT_SUFFIX = "_unique_current_uuid"
 
 
 def current_unique(*fields: str, name: str, expressions: tuple = ()) -> models.UniqueConstraint:
@@ -55,7 +60,10 @@ def refusal(constraint_name: str) -> Callable[[Refusal], Refusal]:
 
 
 def refusal_for(constraint_name: str) -> Refusal | None:
-    return _refusals.get(constraint_name)
+    known = _refusals.get(constraint_name)
+    if known is None and constraint_name.endswith(UUID_CONSTRAINT_SUFFIX):
+        return lambda record: inputs.uuid_taken(record.uuid)
+    return known
 
 
 def _sqlite_columns(message: str) -> set[str] | None:
@@ -95,7 +103,7 @@ def save(record: models.Model, **save_arguments) -> None:
         with transaction.atomic():
             record.save(**save_arguments)
     except IntegrityError as error:
-        build = _refusals.get(violated_constraint(error, type(record)) or "")
+        build = refusal_for(violated_constraint(error, type(record)) or "")
         if build is None:
             raise
         raise build(record) from error

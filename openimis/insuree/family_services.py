@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from openimis.core import hook_registry, inputs
+from openimis.core import hook_registry, inputs, unique
 from openimis.core.errors import ValidationFailed
 from openimis.core.history import lock
 from openimis.core.services import audit_id
@@ -73,7 +73,7 @@ def create_family(actor, data: dict) -> Family:
     _fill_family(family, data)
     head = services.new_insuree(actor, head_data, family=None, head=True)
     family.head_insuree = head
-    family.save()
+    unique.save(family)
     head.family = family
     head.save(update_fields=["family"])
     return family

@@ -127,6 +127,7 @@ class Family(VersionedModel):
             models.Index(fields=["-validity_from", "-id"], condition=models.Q(validity_to__isnull=True),
                          name="family_current_newest"),
         ]
+        constraints = [current_unique("uuid", name="insuree_family_unique_current_uuid")]
 
     def __str__(self):
         return f"family {self.uuid}"
@@ -183,7 +184,8 @@ class Insuree(VersionedModel):
             models.Index(fields=["chf_id", "-validity_from", "-id"],
                          condition=models.Q(validity_to__isnull=True), name="insuree_current_chf_id"),
         ]
-        constraints = [current_unique("chf_id", name="insuree_insuree_unique_current_chf_id")]
+        constraints = [current_unique("chf_id", name="insuree_insuree_unique_current_chf_id"),
+                       current_unique("uuid", name="insuree_insuree_unique_current_uuid")]
 
     def __str__(self):
         return f"{self.chf_id} {self.last_name} {self.other_names}"
@@ -211,6 +213,9 @@ class Photo(VersionedModel):
     officer_id = models.IntegerField(null=True, blank=True)
     date = models.DateField(null=True, blank=True)
     audit_user_id = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [current_unique("uuid", name="insuree_photo_unique_current_uuid")]
 
 
 class FamilyMutation(models.Model):

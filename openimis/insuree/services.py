@@ -252,7 +252,7 @@ def _save_photo(actor, insuree: Insuree, photo_data: dict | None) -> None:
         photo.photo = None
     elif photo.pk is None:
         photo.folder, photo.filename = photo_data.get("folder"), photo_data.get("filename")
-    photo.save()
+    unique.save(photo)
     insuree.photo, insuree.photo_date = photo, date
     insuree.save(update_fields=["photo", "photo_date"])
 

@@ -27,7 +27,8 @@ class Location(VersionedModel):
     audit_user_id = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [current_unique("code", name="location_location_unique_current_code")]
+        constraints = [current_unique("code", name="location_location_unique_current_code"),
+                       current_unique("uuid", name="location_location_unique_current_uuid")]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -121,7 +122,8 @@ class HealthFacility(VersionedModel):
 
     class Meta:
         verbose_name_plural = "health facilities"
-        constraints = [current_unique("code", name="location_healthfacility_unique_current_code")]
+        constraints = [current_unique("code", name="location_healthfacility_unique_current_code"),
+                       current_unique("uuid", name="location_healthfacility_unique_current_uuid")]
 
     def __str__(self):
         return f"{self.code} {self.name}"

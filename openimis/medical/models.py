@@ -53,7 +53,8 @@ class Item(VersionedModel):
     audit_user_id = models.IntegerField(default=0)
 
     class Meta:
-        constraints = [current_unique("code", name="medical_item_unique_current_code")]
+        constraints = [current_unique("code", name="medical_item_unique_current_code"),
+                       current_unique("uuid", name="medical_item_unique_current_uuid")]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -76,7 +77,8 @@ class Service(VersionedModel):
     patient_category = models.IntegerField(default=ALL_PATIENT_CATEGORIES)
 
     class Meta:
-        constraints = [current_unique("code", name="medical_service_unique_current_code")]
+        constraints = [current_unique("code", name="medical_service_unique_current_code"),
+                       current_unique("uuid", name="medical_service_unique_current_uuid")]
 
     def __str__(self):
         return f"{self.code} {self.name}"

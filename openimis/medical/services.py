@@ -146,6 +146,8 @@ def _item_code_taken(code: str) -> ValidationFailed:
 
 
 unique.refusal("medical_item_unique_current_code")(lambda item: _item_code_taken(item.code))
+unique.refusal("medical_item_unique_current_uuid")(
+    lambda item: ValidationFailed(_("An item with this uuid already exists"), item.uuid))
 
 
 def _check_item_code(code: str, exclude_uuid: str | None = None) -> None:
@@ -226,6 +228,8 @@ def _service_code_taken(code: str) -> ValidationFailed:
 
 
 unique.refusal("medical_service_unique_current_code")(lambda service: _service_code_taken(service.code))
+unique.refusal("medical_service_unique_current_uuid")(
+    lambda service: ValidationFailed(_("A service with this uuid already exists"), service.uuid))
 
 
 def _check_service_code(code: str, exclude_uuid: str | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 
 from openimis.core.history import VersionedModel, new_uuid
+from openimis.core.unique import current_unique
 
 STAGE_NEW = "N"
 STAGE_RENEWAL = "R"
@@ -42,6 +43,7 @@ class Policy(VersionedModel):
             models.Index(fields=["-enroll_date", "-id"], condition=models.Q(validity_to__isnull=True),
                          name="policy_current_newest"),
         ]
+        constraints = [current_unique("uuid", name="policy_policy_unique_current_uuid")]
 
     def __str__(self):
         return f"policy {self.uuid}"

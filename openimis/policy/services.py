@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from openimis.core import hook_registry, inputs
+from openimis.core import hook_registry, inputs, unique
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.core.errors import NotFound, ValidationFailed
@@ -119,7 +119,7 @@ def _new_policy(actor, data: dict, stage: str) -> Policy:
     if stage == STAGE_NEW:  # (a renewal's input names the policy it renews)
         policy.uuid = inputs.chosen_uuid(Policy, data.get("uuid")) or policy.uuid
     _fill_policy(actor, policy, data)
-    policy.save()
+    unique.save(policy)
     for member in _covered(policy):
         cover(actor, policy, member, policy.effective_date)
     if data.get("is_paid"):

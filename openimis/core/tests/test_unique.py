@@ -79,7 +79,8 @@ class _DriverError(Exception):
      "location_location_unique_current_code"),
     ("Cannot insert duplicate key row in object 'dbo.location_location' with unique index "
      "'location_location_unique_current_code'.", "location_location_unique_current_code"),
-    ("UNIQUE constraint failed: location_location.uuid", None),
+    ("UNIQUE constraint failed: location_location.uuid", "location_location_unique_current_uuid"),
+    ("UNIQUE constraint failed: location_location.name", None),
     ("NOT NULL constraint failed: location_location.name", None),
 ])
 def test_the_broken_constraint_is_read_from_each_database_message(message, expected):
@@ -111,3 +112,10 @@ def test_lock_reads_the_state_committed_last():
     region = _region()
     Location.objects.filter(pk=region.pk).update(name="Changed elsewhere")
     assert lock(region).name == "Changed elsewhere"
+
+
+def test_a_uuid_taken_meanwhile_gets_the_message_of_chosen_uuids():
+    region = _region()
+    with pytest.raises(ValidationFailed) as refused:
+        unique.save(Location(type="R", code="UQ2", name="Same uuid", uuid=region.uuid))
+    assert refused.value.message == f"The uuid {region.uuid} is already used by another record"

@@ -1,0 +1,22 @@
+"""The uuid of a record is unique among the current rows, guarded by a partial unique index: two requests
+creating a record with the same uuid of their choosing (a retried mobile enrolment) cannot both write it."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('medical', '0004_unique_current_codes'),
+    ]
+
+    operations = [
+        migrations.AddConstraint(
+            model_name='item',
+            constraint=models.UniqueConstraint(condition=models.Q(('validity_to__isnull', True)), fields=('uuid',), name='medical_item_unique_current_uuid'),
+        ),
+        migrations.AddConstraint(
+            model_name='service',
+            constraint=models.UniqueConstraint(condition=models.Q(('validity_to__isnull', True)), fields=('uuid',), name='medical_service_unique_current_uuid'),
+        ),
+    ]
