@@ -144,6 +144,7 @@ class Environment:
     csrf_trusted_origins: list[str]
     migrate: bool
     scheduler_autostart: bool
+    mutation_log_stale_seconds: int
     log_handler: str
     db_log_handler: str
     db_queries_log_file: str | None
@@ -252,6 +253,13 @@ SERVE_WORKERS_VARIABLE = "OPENIMIS_SERVE_WORKERS"
 DATABASE_CACHE_TABLE = "openimis_cache"
 
 
+def read_stale_seconds(env: EnvReader) -> int:
+    seconds = env.integer("MUTATION_LOG_STALE_SECONDS", 300)
+    if seconds < 0:
+        raise ConfigurationError(f"MUTATION_LOG_STALE_SECONDS: expected seconds (0 or more), got {seconds}")
+    return seconds
+
+
 def read_cache(env: EnvReader) -> tuple[str, str | None, dict]:
     backend = env.text("CACHE_BACKEND")
     url = env.text("CACHE_URL")
@@ -298,6 +306,7 @@ def load_environment(values: dict[str, str] | None = None, base_dir: Path | None
         csrf_trusted_origins=env.words("CSRF_TRUSTED_ORIGINS"),
         migrate=env.flag("DJANGO_MIGRATE", True),
         scheduler_autostart=env.flag("SCHEDULER_AUTOSTART", False),
+        mutation_log_stale_seconds=read_stale_seconds(env),
         log_handler=read_log_handler(env, "DJANGO_LOG_HANDLER", "console"),
         db_log_handler=read_log_handler(env, "DJANGO_DB_LOG_HANDLER", "null"),
         db_queries_log_file=env.text("DB_QUERIES_LOG_FILE"),

@@ -25,6 +25,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = ENV.data_upload_max_memory_size
 PHOTO_ROOT_PATH = str(ENV.photo_root_path)
 # specification 1.7: users other than administrators see the rows of their districts only
 ROW_SECURITY = ENV.row_security
+MUTATION_LOG_STALE_SECONDS = ENV.mutation_log_stale_seconds  # a log at 0 older than this was interrupted
 
 OPENIMIS_MODULES = enabled_modules(ENV.openimis_conf_json, ENV.openimis_conf)
 

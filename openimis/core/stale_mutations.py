@@ -2,7 +2,7 @@
 
 Since a mutation's work and its log's status 2 commit in one transaction (`openimis.core.tasks`), a log
 at 0 means that none of its work was committed. Such a log is stale when it is older than
-`MUTATION_LOG_STALE_SECONDS` (environment or Django setting, 300 by default): the process that ran it
+`MUTATION_LOG_STALE_SECONDS` (environment, 300 by default): the process that ran it
 (a server killed in the middle of a request, a web process killed between the commit of the log and the
 hand-off to Celery) is gone. `openimis serve` resolves stale logs before it serves, and the core module's
 scheduled job every minute.
@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-import os
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -34,20 +33,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("openimis.tasks")
-DEFAULT_STALE_SECONDS = 300
 
 
 def stale_seconds() -> int:
-    """`MUTATION_LOG_STALE_SECONDS`: the Django setting, else the environment variable, else 300."""
-    value = getattr(settings, "MUTATION_LOG_STALE_SECONDS", None)
-    if value is None:
-        value = os.environ.get("MUTATION_LOG_STALE_SECONDS") or DEFAULT_STALE_SECONDS
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        logger.warning("MUTATION_LOG_STALE_SECONDS: expected a number of seconds, got %r; using %s",
-                       value, DEFAULT_STALE_SECONDS)
-        return DEFAULT_STALE_SECONDS
+    """`MUTATION_LOG_STALE_SECONDS` (settings, from the environment; 300 by default)."""
+    return settings.MUTATION_LOG_STALE_SECONDS
 
 
 def interrupted_error() -> str:

@@ -203,14 +203,17 @@ def test_the_interrupted_message_is_in_the_users_language(db, user_factory):
     assert json.loads(log.error)[0]["message"].startswith("Interrompue")
 
 
-def test_the_stale_age_comes_from_the_setting_or_the_environment(settings, monkeypatch):
-    settings.MUTATION_LOG_STALE_SECONDS = None
-    monkeypatch.delenv("MUTATION_LOG_STALE_SECONDS", raising=False)
-    assert stale_mutations.stale_seconds() == stale_mutations.DEFAULT_STALE_SECONDS
-    monkeypatch.setenv("MUTATION_LOG_STALE_SECONDS", "45")
-    assert stale_mutations.stale_seconds() == 45
-    monkeypatch.setenv("MUTATION_LOG_STALE_SECONDS", "soon")
-    assert stale_mutations.stale_seconds() == stale_mutations.DEFAULT_STALE_SECONDS
+def test_the_stale_age_comes_from_the_environment(tmp_path):
+    from openimis.environment import ConfigurationError, load_environment
+
+    def stale_age(**values):
+        return load_environment(values=values, base_dir=tmp_path).mutation_log_stale_seconds
+
+    assert stale_age() == 300
+    assert stale_age(MUTATION_LOG_STALE_SECONDS="45") == 45
+    for wrong in ("soon", "-1"):
+        with pytest.raises(ConfigurationError, match="MUTATION_LOG_STALE_SECONDS"):
+            stale_age(MUTATION_LOG_STALE_SECONDS=wrong)
 
 
 def test_at_start_of_the_embedded_server_every_older_log_is_stale(db, settings):
