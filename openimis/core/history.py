@@ -20,14 +20,24 @@ import uuid as uuid_module
 
 from django.db import connection, models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from openimis.core.errors import ValidationFailed
 
 
 def new_uuid() -> str:
     return str(uuid_module.uuid4())
 
 
-class HistoricalRecordError(Exception):
-    """Raised when code tries to change a history row."""
+class HistoricalRecordError(ValidationFailed):
+    """Raised when code tries to change a history row: a record another request deleted or replaced
+    meanwhile. The message is the user's, in their language (the services' errors are translated)."""
+
+    def __init__(self, detail: str = ""):
+        super().__init__(RECORD_ENDED_MEANWHILE, detail)
+
+
+RECORD_ENDED_MEANWHILE = gettext_noop("This record was deleted or changed by someone else: reload it")
 
 
 def _locking(queryset: models.QuerySet) -> models.QuerySet:

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from openimis.core import inputs, unique
 from openimis.core.errors import NotFound, ValidationFailed
-from openimis.core.history import HistoricalRecordError
 from openimis.core.services import audit_id
 from openimis.location import selectors as location_selectors
 from openimis.product import selectors
@@ -351,10 +350,7 @@ def update_product(actor, data: dict) -> Product:
     and distributions with it; the current row (same id and uuid) gets the new values and new lines."""
     product = _find_current(actor, data.get("uuid"), "update")
     audit_user = audit_id(actor)
-    try:
-        history = product.save_history(audit_user)
-    except HistoricalRecordError as error:
-        raise ValidationFailed(str(error)) from None
+    history = product.save_history(audit_user)  # a product ended meanwhile: HistoricalRecordError
     for model in (ProductItem, ProductService, RelativeDistribution):
         model.objects.filter(product=product, validity_to__isnull=True).update(
             product=history, validity_to=history.validity_to)
