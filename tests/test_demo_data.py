@@ -193,6 +193,10 @@ def test_importer_converts_filters_and_names_bad_input(db, tmp_path):
               "MalePopulation,ValidityFrom,ValidityTo,LegacyID,AuditUserId\n21,D21,X,D,999,,,,,\n")
     with pytest.raises(LegacyImportError, match="reference does not hold"):
         load_tables(tmp_path, [Table("tblLocations", Location, columns)])
+    write_csv(tmp_path, "tblLocations", "LocationId,LocationCode,LocationName,LocationType,ParentLocationId,"
+              "MalePopulation,ValidityFrom,ValidityTo,LegacyID,AuditUserId\n30,R30,X,R,,,,,,\n31,R30,Y,R,,,,,,\n")
+    with pytest.raises(LegacyImportError, match="tblLocations: rows break a uniqueness rule"):
+        load_tables(tmp_path, [Table("tblLocations", Location, columns)])
     assert not Location.objects.exists()
 
 

@@ -121,7 +121,12 @@ def load_table(table: Table, folder: Path) -> TableCount:
     if table.skip_existing:
         present = set(table.model._base_manager.values_list("pk", flat=True))
         instances = [instance for instance in instances if instance.pk not in present]
-    table.model._base_manager.bulk_create(instances, batch_size=BATCH_SIZE)
+    try:
+        table.model._base_manager.bulk_create(instances, batch_size=BATCH_SIZE)
+    except IntegrityError as error:  # two current rows with one code: the database keeps codes unique
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise LegacyImportError(f"{table.name}: rows break a uniqueness rule of openIMIS (two current "
+                                f"records with the same code or uuid?): {first_line}") from error
     count = TableCount(table.name, table.model._meta.label)
     for instance in instances:
         if getattr(instance, "validity_to", None) is None:
