@@ -10,17 +10,24 @@ says non-null) goes through graphql-core's own `execute_field`, so errors are re
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 
+from django.utils.translation import gettext as _
 from graphene.types.resolver import attr_resolver, dict_or_attr_resolver, dict_resolver
 from graphql import (
     ExecutionContext,
     GraphQLEnumType,
+    GraphQLError,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLScalarType,
 )
 from graphql.pyutils import Path, Undefined
+
+from openimis.core.errors import ServiceError
+
+logger = logging.getLogger("openimis.graphql")
 
 _DEFAULT_RESOLVERS = (dict_or_attr_resolver, attr_resolver, dict_resolver)
 _NOT_PLAIN = object()
@@ -57,6 +64,15 @@ def _plain_field(parent_type: GraphQLObjectType, field_name: str):
         found = _plain_leaf(parent_type.fields.get(field_name))
         _plain_fields[key] = found
     return found
+
+
+def _raised_by_graphql_core(error: Exception) -> bool:
+    """graphql-core's own refusals ("Cannot return null for non-nullable field ...") are TypeErrors too:
+    their messages are the specification's, kept as they are."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and frame.tb_frame.f_globals.get("__name__", "").startswith("graphql.")
 
 
 class LeanExecutionContext(ExecutionContext):
@@ -98,3 +114,19 @@ class LeanExecutionContext(ExecutionContext):
             return _NOT_PLAIN
         return serialized
 
+
+class OpenIMISExecutionContext(LeanExecutionContext):
+    """The view's: an exception a resolver did not mean to raise (not a GraphQLError, not a service's
+    refusal, not graphql-core's own) is logged with its traceback and answered as an internal error
+    naming the field; graphql-core would answer its Python message ("'utf-8' codec can't decode byte
+    ...", "int() argument must be ...")."""
+
+    def handle_field_error(self, error: GraphQLError, return_type, *path) -> None:
+        original = error.original_error
+        if (original is not None and not isinstance(original, (GraphQLError, ServiceError))
+                and not _raised_by_graphql_core(original)):
+            field = ".".join(str(key) for key in error.path or ())
+            logger.error("field %s failed", field, exc_info=original)
+            error = GraphQLError(_("Internal error: %(field)s could not be answered") % {"field": field},
+                                 error.nodes, path=error.path, original_error=original)
+        super().handle_field_error(error, return_type, *path)

@@ -23,7 +23,7 @@ from graphql import (
 )
 
 from openimis.core.security import CSRF_FAILURE, cross_site_cookie_request, rate_limited
-from openimis.graphql.execution import LeanExecutionContext
+from openimis.graphql.execution import OpenIMISExecutionContext
 from openimis.graphql.limits import limit_rules
 from openimis.graphql.request_checks import bad_request, check_graphql_params
 from openimis.graphql.validation import preparer
@@ -112,7 +112,7 @@ class OpenIMISGraphQLView(GraphQLView):
                            root_value=self.get_root_value(request), context_value=self.get_context(request),
                            variable_values=variables, operation_name=operation_name,
                            middleware=self.get_middleware(request), is_awaitable=_never_awaitable,
-                           execution_context_class=LeanExecutionContext)
+                           execution_context_class=OpenIMISExecutionContext)
         except GraphQLError as error:  # e.g. variables that do not fit: reported in the answer
             return ExecutionResult(errors=[error])
 

@@ -9,6 +9,7 @@ import graphene
 from openimis.contribution import rights as contribution_rights
 from openimis.contribution import selectors
 from openimis.contribution.gql.types import PremiumGQLType
+from openimis.core import inputs
 from openimis.graphql.connection import OpenIMISConnectionField
 from openimis.insuree import selectors as insuree_selectors
 from openimis.policy import selectors as policy_selectors
@@ -35,7 +36,8 @@ class Query(graphene.ObjectType):
     def resolve_premiums(self, info, **kwargs):
         queryset = selectors.premiums(info.context.user, show_history=bool(kwargs.get("show_history")))
         if kwargs.get("payer_id"):
-            queryset = queryset.filter(payer_id=_pk(kwargs["payer_id"]))
+            payer_pk = _pk(kwargs["payer_id"])  # a malformed id names no payer: no premium
+            queryset = queryset.filter(payer_id=payer_pk) if payer_pk is not None else queryset.none()
         found = insuree_selectors.under_parent_location(
             "policy__family__location", kwargs.get("parent_location"), kwargs.get("parent_location_level"))
         if found is not None:
@@ -57,9 +59,13 @@ class Query(graphene.ObjectType):
         return not selectors.receipt_taken(code, policy.product_id)
 
 
-def _pk(value) -> int:
-    """A payer id: a number or a relay id (PayerGQLType:<pk>)."""
+def _pk(value) -> int | None:
+    """A payer id: a number or a relay id (PayerGQLType:<pk>); None when it is neither."""
     text = str(value)
     if text.isdigit():
-        return int(text)
-    return int(base64.b64decode(text).decode().split(":")[-1])
+        return inputs.id_or_none(text)
+    try:
+        decoded = base64.b64decode(text, validate=True).decode()
+    except ValueError:  # not base64, or not UTF-8 text once decoded
+        return None
+    return inputs.id_or_none(decoded.split(":")[-1])

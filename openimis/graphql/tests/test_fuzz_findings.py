@@ -59,3 +59,25 @@ def test_parsed_documents_kept_are_bounded_by_the_length_of_their_texts():
     assert 0 < len(prepare.cache) < 200
     too_long = "{ __typename " + " " * validation.CACHEABLE_QUERY_LENGTH + "}"
     assert prepare(too_long).errors == () and prepare(too_long) is not prepare(too_long)
+
+
+def test_a_malformed_payer_id_finds_no_premium(admin_gql):
+    """`premiums(payerId: "000A")`: base64 of bytes that are not UTF-8 answered "'utf-8' codec can't
+    decode byte 0xd3 ..."."""
+    for payer_id in ("000A", "!!!", "9" * 40, "UGF5ZXJHUUxUeXBlOmFiYw=="):
+        body = admin_gql("query($p: ID) { premiums(payerId: $p) { totalCount } }", {"p": payer_id})
+        assert body == {"data": {"premiums": {"totalCount": 0}}}, (payer_id, body)
+
+
+def test_an_exception_a_resolver_did_not_mean_is_an_internal_error_without_python_text(admin_gql,
+                                                                                        monkeypatch, caplog):
+    from openimis.contribution.gql import queries
+
+    def broken(value):
+        raise ValueError("'utf-8' codec can't decode byte 0xd3 in position 0")
+
+    monkeypatch.setattr(queries, "_pk", broken)
+    body = admin_gql('{ premiums(payerId: "x") { totalCount } }')
+    assert body["errors"][0]["message"] == "Internal error: premiums could not be answered"
+    assert "codec" not in str(body)
+    assert "codec can't decode" in caplog.text  # the detail is in the server's log
