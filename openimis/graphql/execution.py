@@ -67,12 +67,14 @@ def _plain_field(parent_type: GraphQLObjectType, field_name: str):
 
 
 def _raised_by_graphql_core(error: Exception) -> bool:
-    """graphql-core's own refusals ("Cannot return null for non-nullable field ...") are TypeErrors too:
-    their messages are the specification's, kept as they are."""
+    """graphql-core's own refusals ("Cannot return null for non-nullable field ...") are TypeErrors too,
+    and graphene answers a malformed node id with a plain Exception ("Unable to parse global ID ...", as
+    24.10 does): their messages are meant for the client, kept as they are."""
     frame = error.__traceback__
     while frame is not None and frame.tb_next is not None:
         frame = frame.tb_next
-    return frame is not None and frame.tb_frame.f_globals.get("__name__", "").startswith("graphql.")
+    module = frame.tb_frame.f_globals.get("__name__", "") if frame is not None else ""
+    return module.startswith("graphql.") or (module.startswith("graphene.") and type(error) is Exception)
 
 
 class LeanExecutionContext(ExecutionContext):

@@ -81,3 +81,8 @@ def test_an_exception_a_resolver_did_not_mean_is_an_internal_error_without_pytho
     assert body["errors"][0]["message"] == "Internal error: premiums could not be answered"
     assert "codec" not in str(body)
     assert "codec can't decode" in caplog.text  # the detail is in the server's log
+
+
+def test_graphene_keeps_its_message_for_a_malformed_node_id(admin_gql):
+    body = admin_gql('{ node(id: "YXJyYXljb25uZWN0aW9uOjU=") { id } }')
+    assert body["errors"][0]["message"] == 'Relay Node "arrayconnection" not found in schema'
