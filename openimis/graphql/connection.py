@@ -174,10 +174,11 @@ def checked_paging(args: dict) -> dict:
     ignored, with or without `offset`: graphene already ignores such an `after` or `before` alone, and an
     `offset` then counts from the first row as when no cursor is sent (graphene-django failed adding the
     offset to the undecodable cursor, and sliced the queryset from a negative position). A negative
-    `offset` is refused like a negative `first`."""
-    offset = args.get("offset")
-    if offset is not None and offset < 0:
-        raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": "offset"})
+    `offset`, `first` or `last` is refused with a message of ours."""
+    for name in ("offset", "first", "last"):  # graphql-relay would refuse a negative first in its words
+        value = args.get(name)
+        if isinstance(value, int) and value < 0:
+            raise GraphQLError(_("Argument %(name)s must be a non-negative integer") % {"name": name})
     bad = [key for key in ("after", "before") if args.get(key) is not None and not _valid_cursor(args[key])]
     if not bad:
         return args

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
+from openimis.core import inputs
 from openimis.core import selectors as core_selectors
 from openimis.core.configuration import module_config
 from openimis.insuree.models import (
@@ -143,7 +144,9 @@ def officers(location_id=None) -> QuerySet:
     queryset = core_selectors.enrolment_officers()
     if location_id in (None, ""):
         return queryset
-    location_id = int(location_id)
+    location_id = inputs.id_or_none(location_id)
+    if location_id is None:  # not an id: names no location, so no officer serves it
+        return queryset.none()
     above = (Q(location_id=location_id) | Q(location__children__id=location_id)
              | Q(location__children__children__id=location_id)
              | Q(location__children__children__children__id=location_id))
