@@ -16,7 +16,12 @@ from django.test import Client, override_settings
 from openimis.core.proxies import FORWARDING_HEADERS, RESOLVED_ADDRESS, forwarded_client, resolve_environ
 from openimis.environment import ConfigurationError, load_environment
 from openimis.gateway import Gateway
-from openimis.server import QueueDepthWarnings, liveness_dispatcher, liveness_request_head, liveness_response
+from openimis.liveness import (
+    QueueDepthWarnings,
+    liveness_dispatcher,
+    liveness_request_head,
+    liveness_response,
+)
 from openimis.testing.client import PASSWORD, GraphQLClient
 
 LOCAL_PROXY = (ipaddress.ip_network("127.0.0.1/32"),)
