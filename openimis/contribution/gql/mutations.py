@@ -6,23 +6,9 @@ import graphene
 
 from openimis.contribution import rights as contribution_rights
 from openimis.contribution import services
+from openimis.contribution.gql.types import PremiumInputFields
 from openimis.contribution.models import PremiumMutation
 from openimis.graphql.mutations import LogLink, OpenIMISMutation
-
-
-class PremiumInputFields:
-    id = graphene.Int()
-    uuid = graphene.String()
-    policy_uuid = graphene.String(required=True)
-    payer_uuid = graphene.String()
-    amount = graphene.Decimal()
-    receipt = graphene.String()
-    pay_date = graphene.Date()
-    pay_type = graphene.String()
-    is_offline = graphene.Boolean()
-    is_photo_fee = graphene.Boolean()
-    action = graphene.String()
-
 
 PREMIUM_LINK = LogLink(PremiumMutation, "premium")
 

@@ -60,3 +60,18 @@ extend_type(PolicyGQLType, "premiums", DjangoFilterConnectionField(PremiumGQLTyp
             lambda policy, info, **kwargs: selectors.current_premiums().filter(policy=policy))
 
 declare_pending_mutation(PremiumGQLType, PremiumMutation, "premium")
+
+
+# the fields of a premium in the mutations' input, here (the public surface) for other modules' inputs too
+class PremiumInputFields:
+    id = graphene.Int()
+    uuid = graphene.String()
+    policy_uuid = graphene.String(required=True)
+    payer_uuid = graphene.String()
+    amount = graphene.Decimal()
+    receipt = graphene.String()
+    pay_date = graphene.Date()
+    pay_type = graphene.String()
+    is_offline = graphene.Boolean()
+    is_photo_fee = graphene.Boolean()
+    action = graphene.String()

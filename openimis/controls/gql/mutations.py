@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import graphene
 
+from openimis.contribution.gql.types import PremiumInputFields
 from openimis.controls import services
 from openimis.controls.models import MobileEnrollmentMutation as MobileEnrollmentLink
 from openimis.controls.rights import MOBILE_ENROLLMENT_RIGHTS
@@ -40,21 +41,10 @@ class PolicyEnrollmentGQLType(OpenIMISMutation.Input, graphene.InputObjectType):
     mobile_id = graphene.Int(required=True)
 
 
-class PremiumEnrollmentGQLType(graphene.InputObjectType):
+class PremiumEnrollmentGQLType(PremiumInputFields, graphene.InputObjectType):
     """A contribution as the app sends it: `policy_id` is the `mobile_id` of its policy in the enrolment;
     `policy_uuid` is not read (a new policy has none yet)."""
 
-    id = graphene.Int()
-    uuid = graphene.String()
-    policy_uuid = graphene.String(required=True)
-    payer_uuid = graphene.String()
-    amount = graphene.Decimal()
-    receipt = graphene.String()
-    pay_date = graphene.Date()
-    pay_type = graphene.String()
-    is_offline = graphene.Boolean()
-    is_photo_fee = graphene.Boolean()
-    action = graphene.String()
     policy_id = graphene.Int(required=True)
 
 
