@@ -59,12 +59,14 @@ class TinyInt(graphene.Int):
         name = "TinyInt"
 
 
-def _checked_json_parse(parse):
+def _checked_json_parse(parse, type_name: str):
     def checked_parse(*args, **kwargs):
         try:
             value = parse(*args, **kwargs)
         except RecursionError:
             raise GraphQLError(_("The JSON text is nested too deeply")) from None
+        except (ValueError, TypeError, ArithmeticError):  # Python's words ("invalid literal for int()")
+            raise GraphQLError(_("Not a valid %(type)s value") % {"type": type_name}) from None
         problem = json_problem(value, settings.GRAPHQL_LIMITS["MAX_JSON_DEPTH"])
         if problem == "depth":
             raise GraphQLError(_("The JSON text is nested too deeply (more than %(limit)s levels)")
@@ -82,10 +84,11 @@ def guard_custom_scalars(schema: GraphQLSchema) -> None:
     """The input of the schema's own scalars (JSONString, GenericScalar, ... not GraphQL's five) is
     refused with a clear error when it is nested deeper than `GRAPHQL_LIMITS["MAX_JSON_DEPTH"]` (a JSON
     text of 100,000 `[` made the decoder fail with Python's recursion message) or holds a lone
-    surrogate. Set once per schema."""
+    surrogate; a value the scalar's parser fails on with a Python error (a UUID of a letter beyond f) is
+    refused as "Not a valid <type> value", not in Python's words. Set once per schema."""
     for name, named_type in schema.type_map.items():
         if (not isinstance(named_type, GraphQLScalarType) or name in specified_scalar_types
                 or getattr(named_type.parse_value, GUARDED_SCALAR, False)):
             continue
-        named_type.parse_value = _checked_json_parse(named_type.parse_value)
-        named_type.parse_literal = _checked_json_parse(named_type.parse_literal)
+        named_type.parse_value = _checked_json_parse(named_type.parse_value, name)
+        named_type.parse_literal = _checked_json_parse(named_type.parse_literal, name)

@@ -86,3 +86,12 @@ def test_an_exception_a_resolver_did_not_mean_is_an_internal_error_without_pytho
 def test_graphene_keeps_its_message_for_a_malformed_node_id(admin_gql):
     body = admin_gql('{ node(id: "YXJyYXljb25uZWN0aW9uOjU=") { id } }')
     assert body["errors"][0]["message"] == 'Relay Node "arrayconnection" not found in schema'
+
+
+def test_a_malformed_uuid_is_refused_without_python_words(admin_gql):
+    """The UUID scalar answered "... invalid literal for int() with base 16: ..."."""
+    malformed = "00000000-0000-0000-0000-00000000000g"
+    inline = admin_gql(f'{{ payer(uuid: "{malformed}") {{ id }} }}')
+    assert inline["errors"][0]["message"].endswith("Not a valid UUID value"), inline
+    variable = admin_gql("query($u: UUID) { payer(uuid: $u) { id } }", {"u": malformed})
+    assert "invalid literal" not in variable["errors"][0]["message"], variable
