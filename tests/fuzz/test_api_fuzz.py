@@ -51,6 +51,7 @@ LEAKS = ("Traceback", "TypeError", "KeyError", "AttributeError", "ValueError", "
          "object of type", "NoneType", "unsupported operand", "codec can't", "expected a number but got",
          "syntax error", "no such column", "no such table", "psycopg", "IntegrityError", "OperationalError",
          "DataError", "ProgrammingError", "DoesNotExist", "MultipleObjectsReturned", "Python int too large",
+         "invalid literal for int()", "must be a real number", "not subscriptable", "not iterable",
          "An unexpected error occurred", "Une erreur inattendue")
 # tables a refused request may still write: the mutation log itself, sessions and login bookkeeping
 UNCOUNTED = ("mutationlog", "session", "token", "login", "cache", "ratelimit")
