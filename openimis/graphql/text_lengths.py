@@ -19,9 +19,9 @@ from graphql import (
     GraphQLScalarType,
 )
 
-# GraphQL input type name -> the names (GraphQL spelling) of its fields that may hold a long text; the
-# insuree's photo (base64) is the 24.10 contract's one
-_LONG_TEXTS: dict[str, set[str]] = {"PhotoInputType": {"photo"}}
+# GraphQL input type name -> the names (GraphQL spelling) of its fields that may hold a long text, as the
+# modules declare them next to their types (`long_text`); the insuree photo's base64 content is one
+_LONG_TEXTS: dict[str, set[str]] = {}
 
 
 def long_text(input_type, *field_names: str) -> None:

@@ -17,6 +17,7 @@ from openimis.graphql.kept_rows import keep_rows
 from openimis.graphql.loading import Needs, RelatedRows, declare_relation
 from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.rights import AUTHENTICATED
+from openimis.graphql.text_lengths import long_text
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree import rights as insuree_rights
 from openimis.insuree import selectors
@@ -408,6 +409,8 @@ class PhotoInputType(graphene.InputObjectType):
     filename = graphene.String()
     folder = graphene.String()
 
+
+long_text(PhotoInputType, "photo")  # the picture's base64 content: bounded by the request's size only
 
 class InsureeInputFields:
     id = graphene.Int()
