@@ -57,6 +57,8 @@ def parse_arguments() -> argparse.Namespace:
                         help="keep the database (PostgreSQL) or the data folder (SQLite) and say where")
     parser.add_argument("--db-name", help="PostgreSQL: use this existing, populated database as it is")
     parser.add_argument("--data-dir", type=Path, help="SQLite: use this existing data folder as it is")
+    parser.add_argument("--cache-url", help="a Redis cache for the server (CACHE_BACKEND=redis, CACHE_URL "
+                        "this); default: serve's own (per process, the database's with --workers N)")
     options = parser.parse_args()
     options.workers = [int(each) for each in options.workers.split(",") if each.strip()]
     options.connections = [int(each) for each in options.connections.split(",") if each.strip()]
@@ -253,6 +255,8 @@ def run(options: argparse.Namespace, work_dir: Path) -> dict:
     data_dir = options.data_dir.resolve() if options.data_dir else work_dir / "data"
     data_dir.mkdir(exist_ok=True)
     env = base_environment(data_dir)
+    if options.cache_url:
+        env.update({"CACHE_BACKEND": "redis", "CACHE_URL": options.cache_url})
     db_name = options.db_name
     if database == "postgresql":
         if fresh:
