@@ -29,14 +29,20 @@ def new_version(tables) -> None:
 
 def versions(tables: list[str]) -> list[str]:
     """The current version of each table (a table never seen gets one now)."""
+    return versions_and_values(tables, [])[0]
+
+
+def versions_and_values(tables: list[str], other_keys: list[str]) -> tuple[list[str], dict]:
+    """The versions of `tables` and the cached values of `other_keys`, read from the cache together (one
+    round trip to a shared cache where two would do the same work)."""
     keys = [KEY + table for table in tables]
-    found = cache.get_many(keys)
+    found = cache.get_many(keys + other_keys)
     missing = [key for key in keys if key not in found]
     for key in missing:
         cache.add(key, uuid.uuid4().hex, timeout=None)
     if missing:
         found.update(cache.get_many(missing))
-    return [str(found.get(key, "")) for key in keys]
+    return [str(found.get(key, "")) for key in keys], {key: found[key] for key in other_keys if key in found}
 
 
 def _pending_tables(connection) -> set[str]:

@@ -26,7 +26,8 @@ KEPT_SECONDS = 30.0
 _kept: dict[str, tuple[list[str], float, User]] = {}
 
 
-def _tables() -> list[str]:
+def user_tables() -> list[str]:
+    """The tables a kept user row is made of (its state is their versions)."""
     return [model._meta.db_table for model in (User, InteractiveUser, UserRole, Role)]
 
 
@@ -38,10 +39,11 @@ def _read(username: str) -> User | None:
     return user
 
 
-def current_user_named(username: str) -> User | None:
+def current_user_named(username: str, state: list[str] | None = None) -> User | None:
+    """The current user of that name; `state`: the versions of `user_tables()` when already read."""
     if connection.in_atomic_block:
         return _read(username)
-    state = versions(_tables())
+    state = versions(user_tables()) if state is None else state
     now = time.monotonic()
     kept = _kept.get(username)
     if kept is not None and kept[0] == state and now - kept[1] < KEPT_SECONDS:

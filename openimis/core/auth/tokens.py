@@ -22,8 +22,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from openimis.core.auth.known_users import current_user_named
+from openimis.core.auth.known_users import current_user_named, user_tables
 from openimis.core.models import RefreshToken, User
+from openimis.core.table_versions import versions_and_values
 
 
 class InvalidToken(Exception):
@@ -115,8 +116,15 @@ def revoke_access_token(token: str | None) -> bool:
 
 
 def user_from_access_token(token: str) -> User:
-    payload = decode_access_token(token)
-    user = current_user_named(payload.get("username"))
+    """The user of a valid, unrevoked access token. Whether the token is revoked and the versions of the
+    user's tables come from the cache in one read."""
+    payload = _verified_payload(token)
+    jti = payload.get("jti")
+    revocation = [_revocation_key(jti)] if jti else []
+    state, found = versions_and_values(user_tables(), revocation)
+    if any(found.get(key) for key in revocation):
+        raise InvalidToken("Token has been revoked")
+    user = current_user_named(payload.get("username"), state)
     if user is None:
         raise InvalidToken("User not found")
     return user
