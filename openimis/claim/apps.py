@@ -7,7 +7,7 @@ class ClaimConfig(OpenIMISModuleConfig):
     module_name = "claim"
     legacy_tables = "openimis.claim.legacy.TABLES"
     verbose_name = "openIMIS claims"
-    requires = ["core", "location", "insuree", "policy"]
+    requires = ["core", "location", "insuree", "policy", "medical", "product"]
     # no rights yet: the frontend shows the claim menu only once the module's queries exist
     rights: dict[str, int] = {}
     types = "openimis.claim.gql.types"

@@ -1,5 +1,5 @@
-"""Claim administrators and the deductibles and remunerations of claims per policy (claims, their
-lines and batches come later)."""
+"""Claim administrators, claims with their item and service lines, and the deductibles and
+remunerations of claims per policy (feedbacks, attachments and batches come later)."""
 
 from __future__ import annotations
 
@@ -58,3 +58,139 @@ class ClaimDedRem(VersionedModel):
 
     def __str__(self):
         return f"claim {self.claim_id} / policy {self.policy_id}"
+
+
+class ClaimStatus(models.IntegerChoices):
+    REJECTED = 1
+    ENTERED = 2
+    CHECKED = 4
+    PROCESSED = 8
+    VALUATED = 16
+
+
+class Claim(VersionedModel):
+    """A claim of a health facility for the care of one insuree (legacy `tblClaim`): its dates, main
+    and secondary diagnoses, amounts claimed/approved/valuated and where it stands (`status`, the
+    review and feedback statuses). Its code is unique among the current claims of a facility.
+
+    `run_id` (the batch run, legacy RunID), `feedback_id` (legacy FeedbackID) and `adjuster` (the
+    user id) are plain integers until batch runs and feedbacks are modelled and shown. The referral
+    fields, care type and `json_ext` are 24.10's additions to the legacy table."""
+
+    uuid = models.CharField(max_length=36, default=new_uuid, db_index=True)
+    category = models.CharField(max_length=1, null=True, blank=True)
+    code = models.CharField(max_length=50, db_index=True)
+    date_from = models.DateField()
+    date_to = models.DateField(null=True, blank=True)
+    status = models.SmallIntegerField(choices=ClaimStatus.choices, default=ClaimStatus.ENTERED)
+    adjustment = models.TextField(null=True, blank=True)
+    claimed = models.DecimalField(**AMOUNT)
+    approved = models.DecimalField(**AMOUNT)
+    reinsured = models.DecimalField(**AMOUNT)
+    valuated = models.DecimalField(**AMOUNT)
+    date_claimed = models.DateField()
+    date_processed = models.DateField(null=True, blank=True)
+    feedback_available = models.BooleanField(default=False)  # legacy Feedback
+    explanation = models.TextField(null=True, blank=True)
+    feedback_status = models.SmallIntegerField(null=True, blank=True, default=1)
+    review_status = models.SmallIntegerField(null=True, blank=True, default=1)
+    approval_status = models.SmallIntegerField(null=True, blank=True, default=1)
+    rejection_reason = models.SmallIntegerField(null=True, blank=True, default=0)
+    validity_from_review = models.DateTimeField(null=True, blank=True)
+    validity_to_review = models.DateTimeField(null=True, blank=True)
+    submit_stamp = models.DateTimeField(null=True, blank=True)
+    process_stamp = models.DateTimeField(null=True, blank=True)
+    remunerated = models.DecimalField(**AMOUNT)
+    guarantee_id = models.CharField(max_length=50, null=True, blank=True)
+    visit_type = models.CharField(max_length=1, null=True, blank=True)
+    audit_user_id_review = models.IntegerField(null=True, blank=True)
+    audit_user_id_submit = models.IntegerField(null=True, blank=True)
+    audit_user_id_process = models.IntegerField(null=True, blank=True)
+    adjuster = models.IntegerField(null=True, blank=True)
+    admin = models.ForeignKey(ClaimAdmin, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="claims")
+    run_id = models.IntegerField(null=True, blank=True)
+    feedback_id = models.IntegerField(null=True, blank=True)
+    health_facility = models.ForeignKey("location.HealthFacility", on_delete=models.PROTECT,
+                                        related_name="claims")
+    icd = models.ForeignKey("medical.Diagnosis", on_delete=models.PROTECT, related_name="claims")
+    icd_1 = models.ForeignKey("medical.Diagnosis", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="claims_icd_1")
+    icd_2 = models.ForeignKey("medical.Diagnosis", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="claims_icd_2")
+    icd_3 = models.ForeignKey("medical.Diagnosis", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="claims_icd_3")
+    icd_4 = models.ForeignKey("medical.Diagnosis", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="claims_icd_4")
+    insuree = models.ForeignKey("insuree.Insuree", on_delete=models.PROTECT, related_name="claims")
+    refer_from = models.ForeignKey("location.HealthFacility", on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="claims_referred_from")
+    refer_to = models.ForeignKey("location.HealthFacility", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="claims_referred_to")
+    care_type = models.CharField(max_length=4, null=True, blank=True)
+    pre_authorization = models.BooleanField(null=True, blank=True)
+    patient_condition = models.CharField(max_length=1, null=True, blank=True)
+    referral_code = models.CharField(max_length=50, null=True, blank=True)
+    json_ext = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [current_unique("code", "health_facility", name="claim_claim_unique_current_code")]
+
+    def __str__(self):
+        return self.code
+
+
+class ClaimLine(VersionedModel):
+    """What the item and service lines of a claim share: quantities and prices as asked, adjusted,
+    approved and valuated, the line's status (1 passed, 2 rejected), and what valuation found (the
+    policy and product that paid, deductible, ceiling excess, remuneration)."""
+
+    status = models.SmallIntegerField(default=1)
+    qty_provided = models.DecimalField(max_digits=18, decimal_places=2)
+    qty_approved = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    price_asked = models.DecimalField(max_digits=18, decimal_places=2)
+    price_adjusted = models.DecimalField(**AMOUNT)
+    price_approved = models.DecimalField(**AMOUNT)
+    price_valuated = models.DecimalField(**AMOUNT)
+    explanation = models.TextField(null=True, blank=True)
+    justification = models.TextField(null=True, blank=True)
+    rejection_reason = models.SmallIntegerField(null=True, blank=True, default=0)
+    validity_from_review = models.DateTimeField(null=True, blank=True)
+    validity_to_review = models.DateTimeField(null=True, blank=True)
+    audit_user_id_review = models.IntegerField(null=True, blank=True)
+    limitation_value = models.DecimalField(**AMOUNT)
+    limitation = models.CharField(max_length=1, null=True, blank=True)
+    remunerated_amount = models.DecimalField(**AMOUNT)
+    deductable_amount = models.DecimalField(**AMOUNT)
+    exceed_ceiling_amount = models.DecimalField(**AMOUNT)
+    price_origin = models.CharField(max_length=1, null=True, blank=True)
+    exceed_ceiling_amount_category = models.DecimalField(**AMOUNT)
+    policy = models.ForeignKey("policy.Policy", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    product = models.ForeignKey("product.Product", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    json_ext = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ClaimItem(ClaimLine):
+    """A medical item claimed (legacy `tblClaimItems`)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="items")
+    item = models.ForeignKey("medical.Item", on_delete=models.PROTECT, related_name="claim_items")
+    availability = models.BooleanField(default=True)
+
+    def __str__(self):
+        return f"claim {self.claim_id} / item {self.item_id}"
+
+
+class ClaimService(ClaimLine):
+    """A medical service claimed (legacy `tblClaimServices`)."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="services")
+    service = models.ForeignKey("medical.Service", on_delete=models.PROTECT, related_name="claim_services")
+
+    def __str__(self):
+        return f"claim {self.claim_id} / service {self.service_id}"
