@@ -1,9 +1,9 @@
 """The legacy openIMIS tables of the claim module: claim administrators, claims with their item and
-service lines, and the deductibles and remunerations of claims per policy."""
+service lines and feedbacks, and the deductibles and remunerations of claims per policy."""
 
 from __future__ import annotations
 
-from openimis.claim.models import Claim, ClaimAdmin, ClaimDedRem, ClaimItem, ClaimService
+from openimis.claim.models import Claim, ClaimAdmin, ClaimDedRem, ClaimItem, ClaimService, Feedback
 from openimis.core.legacy_import import Table, history_columns
 
 # the columns the item and service lines share
@@ -39,9 +39,16 @@ TABLES = [
         "ProcessStamp": "process_stamp", "Remunerated": "remunerated", "GuaranteeId": "guarantee_id",
         "VisitType": "visit_type", "AuditUserIDReview": "audit_user_id_review",
         "AuditUserIDSubmit": "audit_user_id_submit", "AuditUserIDProcess": "audit_user_id_process",
-        "Adjuster": "adjuster", "ClaimAdminId": "admin", "RunID": "run_id", "FeedbackID": "feedback_id",
+        "Adjuster": "adjuster", "ClaimAdminId": "admin", "RunID": "run_id", "FeedbackID": "feedback",
         "HFID": "health_facility", "ICDID": "icd", "ICDID1": "icd_1", "ICDID2": "icd_2", "ICDID3": "icd_3",
         "ICDID4": "icd_4", "InsureeID": "insuree",
+    }),
+    # the demo has no feedbacks (tblFeedback.csv holds only the header)
+    Table("tblFeedback", Feedback, {
+        **history_columns(), "FeedbackID": "id", "FeedbackUUID": "uuid", "ClaimID": "claim",
+        "CareRendered": "care_rendered", "PaymentAsked": "payment_asked", "DrugPrescribed": "drug_prescribed",
+        "DrugReceived": "drug_received", "Asessment": "asessment", "CHFOfficerCode": "officer_id",
+        "FeedbackDate": "feedback_date",
     }),
     Table("tblClaimItems", ClaimItem, {
         **history_columns(), **LINE_COLUMNS, "ClaimItemID": "id", "ClaimItemStatus": "status",

@@ -1,5 +1,5 @@
-"""Claim administrators, claims with their item and service lines, and the deductibles and
-remunerations of claims per policy (feedbacks, attachments and batches come later)."""
+"""Claim administrators, claims with their item and service lines and feedbacks, and the deductibles
+and remunerations of claims per policy (attachments and batch runs come later)."""
 
 from __future__ import annotations
 
@@ -73,8 +73,8 @@ class Claim(VersionedModel):
     and secondary diagnoses, amounts claimed/approved/valuated and where it stands (`status`, the
     review and feedback statuses). Its code is unique among the current claims of a facility.
 
-    `run_id` (the batch run, legacy RunID), `feedback_id` (legacy FeedbackID) and `adjuster` (the
-    user id) are plain integers until batch runs and feedbacks are modelled and shown. The referral
+    `run_id` (the batch run, legacy RunID) and `adjuster` (the user id) are plain integers until
+    batch runs are modelled and the adjuster is shown. The referral
     fields, care type and `json_ext` are 24.10's additions to the legacy table."""
 
     uuid = models.CharField(max_length=36, default=new_uuid, db_index=True)
@@ -110,7 +110,8 @@ class Claim(VersionedModel):
     admin = models.ForeignKey(ClaimAdmin, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="claims")
     run_id = models.IntegerField(null=True, blank=True)
-    feedback_id = models.IntegerField(null=True, blank=True)
+    feedback = models.ForeignKey("Feedback", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
     health_facility = models.ForeignKey("location.HealthFacility", on_delete=models.PROTECT,
                                         related_name="claims")
     icd = models.ForeignKey("medical.Diagnosis", on_delete=models.PROTECT, related_name="claims")
@@ -138,6 +139,25 @@ class Claim(VersionedModel):
 
     def __str__(self):
         return self.code
+
+
+class Feedback(VersionedModel):
+    """What an enrolment officer heard from the insuree about a claim (legacy `tblFeedback`): whether
+    care was rendered, payment asked, drugs prescribed and received, and the assessment (1 to 5).
+    `officer_id` is the enrolment officer's id (legacy CHFOfficerCode)."""
+
+    uuid = models.CharField(max_length=36, default=new_uuid, db_index=True)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="feedbacks")
+    care_rendered = models.BooleanField(null=True, blank=True)
+    payment_asked = models.BooleanField(null=True, blank=True)
+    drug_prescribed = models.BooleanField(null=True, blank=True)
+    drug_received = models.BooleanField(null=True, blank=True)
+    asessment = models.SmallIntegerField(null=True, blank=True)  # sic, as openIMIS spells it
+    officer_id = models.IntegerField(null=True, blank=True)
+    feedback_date = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"feedback on claim {self.claim_id}"
 
 
 class ClaimLine(VersionedModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
-from openimis.claim.models import Claim, ClaimItem, ClaimService, ClaimStatus
+from openimis.claim.models import Claim, ClaimItem, ClaimService, ClaimStatus, Feedback
 from openimis.core.legacy_import.demo import load_demo_dataset
 
 
@@ -37,3 +37,15 @@ def test_a_code_is_unique_among_the_current_claims_of_a_facility(demo):
         copy.save()
     copy.validity_to = claim.validity_from  # a history row may repeat it
     copy.save()
+
+
+def test_a_feedback_belongs_to_its_claim_and_the_claim_points_at_it(demo):
+    claim = Claim.objects.get(code="CID00001", validity_to__isnull=True)
+    assert not Feedback.objects.exists()  # the demo has none
+    feedback = Feedback.objects.create(claim=claim, care_rendered=True, payment_asked=False, asessment=4,
+                                       officer_id=1)
+    claim.feedback = feedback
+    claim.feedback_available = True
+    claim.save()
+    claim.refresh_from_db()
+    assert claim.feedback.asessment == 4 and list(claim.feedbacks.all()) == [feedback]
