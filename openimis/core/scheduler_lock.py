@@ -22,6 +22,8 @@ import time
 import uuid
 from pathlib import Path
 
+from django.db import DatabaseError
+
 logger = logging.getLogger("openimis.scheduler")
 ADVISORY_KEY = 0x6F70656E494D4953  # "openIMIS" in ASCII: the advisory lock of the scheduler
 CACHE_KEY = "openimis:scheduler-lock"
@@ -63,7 +65,7 @@ class PostgreSQLAdvisoryLock(SchedulerLock):
             with self._connection().cursor() as cursor:
                 cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_KEY])
                 return bool(cursor.fetchone()[0])
-        except Exception:
+        except DatabaseError:
             logger.exception("the scheduler lock could not be asked for")
             self.release()
             return False
@@ -73,7 +75,7 @@ class PostgreSQLAdvisoryLock(SchedulerLock):
             with self._connection().cursor() as cursor:
                 cursor.execute("SELECT 1")
             return True
-        except Exception:  # the connection broke: PostgreSQL has freed the lock
+        except DatabaseError:  # the connection broke: PostgreSQL has freed the lock
             self.release()
             return False
 
@@ -81,8 +83,8 @@ class PostgreSQLAdvisoryLock(SchedulerLock):
         if self.wrapper is not None:
             try:
                 self.wrapper.close()  # ends the session, and with it the lock
-            except Exception:
-                pass
+            except DatabaseError:
+                pass  # a connection already broken: its session, and the lock, are gone
             self.wrapper = None
 
 

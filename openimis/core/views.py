@@ -42,8 +42,9 @@ def current_user(request):
 
 
 def health(request):
-    """Liveness, for load balancers: the process answers (no database work). Behind `openimis serve` the
-    gateway answers before Django (`openimis.core.health`); this view serves other WSGI servers."""
+    """Liveness, for load balancers: the process answers (no database work). The gateway of
+    `openimis.wsgi.application` answers these paths before Django; this view answers a request that
+    reaches Django itself (the test client, an application mounted without the gateway)."""
     from openimis.core.health import LIVENESS_BODY
 
     return HttpResponse(LIVENESS_BODY, content_type="application/json", headers={"Cache-Control": "no-store"})
