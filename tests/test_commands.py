@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,11 @@ def test_scheduler_survives_a_job_that_cannot_be_imported(jobs, monkeypatch):
     assert "good" in CALLS
 
 
-def test_scheduler_thread_stops(jobs):
+def test_scheduler_thread_stops(jobs, transactional_db):
     stop = scheduler.start_in_thread()
     stop.set()
+    # the thread may be taking the scheduler lock (a database connection): it ends within this test
+    for thread in threading.enumerate():
+        if thread.name == "openimis-scheduler":
+            thread.join(10)
+            assert not thread.is_alive()
