@@ -3,7 +3,16 @@ service lines and feedbacks, and the deductibles and remunerations of claims per
 
 from __future__ import annotations
 
-from openimis.claim.models import Claim, ClaimAdmin, ClaimDedRem, ClaimItem, ClaimService, Feedback
+from openimis.claim.models import (
+    BatchRun,
+    Claim,
+    ClaimAdmin,
+    ClaimDedRem,
+    ClaimItem,
+    ClaimService,
+    Feedback,
+    FeedbackPrompt,
+)
 from openimis.core.legacy_import import Table, history_columns
 
 # the columns the item and service lines share
@@ -26,6 +35,10 @@ TABLES = [
         "ClaimAdminCode": "code", "LastName": "last_name", "OtherNames": "other_names", "DOB": "dob",
         "EmailId": "email_id", "Phone": "phone", "HFId": "health_facility", "HasLogin": "has_login",
     }),
+    Table("tblBatchRun", BatchRun, {
+        **history_columns(), "RunID": "id", "RunDate": "run_date", "RunYear": "run_year",
+        "RunMonth": "run_month", "LocationId": "location",
+    }),
     # not modelled: RowID
     Table("tblClaim", Claim, {
         **history_columns(), "ClaimID": "id", "ClaimUUID": "uuid", "ClaimCategory": "category",
@@ -39,7 +52,7 @@ TABLES = [
         "ProcessStamp": "process_stamp", "Remunerated": "remunerated", "GuaranteeId": "guarantee_id",
         "VisitType": "visit_type", "AuditUserIDReview": "audit_user_id_review",
         "AuditUserIDSubmit": "audit_user_id_submit", "AuditUserIDProcess": "audit_user_id_process",
-        "Adjuster": "adjuster", "ClaimAdminId": "admin", "RunID": "run_id", "FeedbackID": "feedback",
+        "Adjuster": "adjuster", "ClaimAdminId": "admin", "RunID": "batch_run", "FeedbackID": "feedback",
         "HFID": "health_facility", "ICDID": "icd", "ICDID1": "icd_1", "ICDID2": "icd_2", "ICDID3": "icd_3",
         "ICDID4": "icd_4", "InsureeID": "insuree",
     }),
@@ -50,6 +63,11 @@ TABLES = [
         "DrugReceived": "drug_received", "Asessment": "asessment", "CHFOfficerCode": "officer_id",
         "FeedbackDate": "feedback_date",
     }),
+    Table("tblFeedbackPrompt", FeedbackPrompt, {
+        **history_columns(), "FeedbackPromptID": "id", "ClaimID": "claim",
+        "FeedbackPromptDate": "feedback_prompt_date", "OfficerID": "officer", "PhoneNumber": "phone_number",
+        "SMSStatus": "sms_status",
+    }),
     Table("tblClaimItems", ClaimItem, {
         **history_columns(), **LINE_COLUMNS, "ClaimItemID": "id", "ClaimItemStatus": "status",
         "Availability": "availability", "ItemID": "item",
@@ -58,10 +76,9 @@ TABLES = [
         **history_columns(), **LINE_COLUMNS, "ClaimServiceID": "id", "ClaimServiceStatus": "status",
         "ServiceID": "service",
     }),
-    # ClaimID is kept as a number (the row's claim_id, not yet a foreign key)
     Table("tblClaimDedRem", ClaimDedRem, {
         **history_columns(), "ExpenditureID": "id", "PolicyID": "policy", "InsureeID": "insuree",
-        "ClaimID": "claim_id", "DedG": "ded_g", "DedOP": "ded_op", "DedIP": "ded_ip", "RemG": "rem_g",
+        "ClaimID": "claim", "DedG": "ded_g", "DedOP": "ded_op", "DedIP": "ded_ip", "RemG": "rem_g",
         "RemOP": "rem_op", "RemIP": "rem_ip", "RemConsult": "rem_consult", "RemSurgery": "rem_surgery",
         "RemDelivery": "rem_delivery", "RemHospitalization": "rem_hospitalization",
         "RemAntenatal": "rem_antenatal",

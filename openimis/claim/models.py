@@ -1,11 +1,15 @@
-"""Claim administrators, claims with their item and service lines and feedbacks, and the deductibles
-and remunerations of claims per policy (attachments and batch runs come later)."""
+"""Claim administrators, claims with their item and service lines, feedbacks and feedback prompts,
+attachments, the deductibles and remunerations of claims per policy, and the batch runs that valuate
+claims (the run's rows live here because a claim points at its run; the claim_batch module runs them)."""
 
 from __future__ import annotations
 
-from django.db import models
+import uuid
 
-from openimis.core.history import VersionedModel, new_uuid
+from django.db import models
+from django.utils import timezone
+
+from openimis.core.history import VersionedModel, VersionedQuerySet, new_uuid
 from openimis.core.unique import current_unique
 
 
@@ -37,13 +41,12 @@ class ClaimDedRem(VersionedModel):
     """What one claim consumed of a policy (legacy `tblClaimDedRem`): the deductible it took (general,
     in-patient, out-patient) and the amounts it remunerated towards the ceilings and per category.
 
-    `claim_id` is the claim's id as a plain integer: the claim module has no claims yet; it becomes a
-    foreign key to the claim when claims land."""
+    """
 
     policy = models.ForeignKey("policy.Policy", on_delete=models.PROTECT, related_name="claim_ded_rems")
     insuree = models.ForeignKey("insuree.Insuree", on_delete=models.PROTECT, related_name="claim_ded_rems",
                                 null=True, blank=True)
-    claim_id = models.IntegerField(null=True, blank=True, db_index=True)
+    claim = models.ForeignKey("Claim", on_delete=models.PROTECT, null=True, blank=True, related_name="ded_rems")
     ded_g = models.DecimalField(**AMOUNT)
     ded_op = models.DecimalField(**AMOUNT)
     ded_ip = models.DecimalField(**AMOUNT)
@@ -60,6 +63,20 @@ class ClaimDedRem(VersionedModel):
         return f"claim {self.claim_id} / policy {self.policy_id}"
 
 
+class BatchRun(VersionedModel):
+    """One monthly batch run (legacy `tblBatchRun`) for a region or district, or for the whole country
+    (no location): it valuated the claims that point at it."""
+
+    location = models.ForeignKey("location.Location", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="batch_runs")
+    run_date = models.DateTimeField()
+    run_year = models.SmallIntegerField()
+    run_month = models.SmallIntegerField()
+
+    def __str__(self):
+        return f"batch run {self.run_year}-{self.run_month:02d}"
+
+
 class ClaimStatus(models.IntegerChoices):
     REJECTED = 1
     ENTERED = 2
@@ -73,9 +90,8 @@ class Claim(VersionedModel):
     and secondary diagnoses, amounts claimed/approved/valuated and where it stands (`status`, the
     review and feedback statuses). Its code is unique among the current claims of a facility.
 
-    `run_id` (the batch run, legacy RunID) and `adjuster` (the user id) are plain integers until
-    batch runs are modelled and the adjuster is shown. The referral
-    fields, care type and `json_ext` are 24.10's additions to the legacy table."""
+    `adjuster` is the adjusting user's id. `restore` is the rejected claim this one re-enters. The
+    referral fields, care type and `json_ext` are 24.10's additions to the legacy table."""
 
     uuid = models.CharField(max_length=36, default=new_uuid, db_index=True)
     category = models.CharField(max_length=1, null=True, blank=True)
@@ -109,7 +125,10 @@ class Claim(VersionedModel):
     adjuster = models.IntegerField(null=True, blank=True)
     admin = models.ForeignKey(ClaimAdmin, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="claims")
-    run_id = models.IntegerField(null=True, blank=True)
+    batch_run = models.ForeignKey(BatchRun, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="claims")
+    restore = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="restorations")
     feedback = models.ForeignKey("Feedback", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+")
     health_facility = models.ForeignKey("location.HealthFacility", on_delete=models.PROTECT,
@@ -214,3 +233,57 @@ class ClaimService(ClaimLine):
 
     def __str__(self):
         return f"claim {self.claim_id} / service {self.service_id}"
+
+
+class FeedbackPrompt(VersionedModel):
+    """A claim selected for feedback asks an enrolment officer of the patient's village to collect it
+    (legacy `tblFeedbackPrompt`); closed when feedback is delivered, skipped or bypassed."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="feedback_prompts")
+    feedback_prompt_date = models.DateField()
+    officer = models.ForeignKey("core.Officer", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="feedback_prompts")
+    phone_number = models.CharField(max_length=50, null=True, blank=True)
+    sms_status = models.SmallIntegerField(default=0)
+
+    def __str__(self):
+        return f"feedback prompt for claim {self.claim_id}"
+
+
+class ClaimAttachmentType(VersionedModel):
+    """A predefined kind of attachment offered by the claim form (24.10 `claim_ClaimAttachmentType`)."""
+
+    claim_attachment_type = models.CharField(max_length=255)
+    is_autogenerated = models.BooleanField(default=False)
+    claim_general_type = models.CharField(max_length=4, default="FILE")  # FILE or URL
+
+    def __str__(self):
+        return self.claim_attachment_type
+
+
+class ClaimAttachment(models.Model):
+    """A document or link attached to a claim (24.10 `claim_ClaimAttachment`, keyed by a uuid). A file's
+    bytes live in the data folder under `storage_name`, never in the database."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    validity_from = models.DateTimeField(default=timezone.now)
+    validity_to = models.DateTimeField(null=True, blank=True)
+    legacy_id = models.UUIDField(null=True, blank=True)
+    audit_user_id = models.IntegerField(null=True, blank=True)
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="attachments")
+    general_type = models.CharField(max_length=4, default="FILE")  # FILE or URL
+    type = models.TextField(null=True, blank=True)
+    predefined_type = models.ForeignKey(ClaimAttachmentType, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="attachments")
+    title = models.TextField(null=True, blank=True)
+    date = models.DateField(default=timezone.localdate)
+    filename = models.TextField(null=True, blank=True)
+    mime = models.TextField(null=True, blank=True)
+    module = models.TextField(null=True, blank=True)
+    url = models.TextField(null=True, blank=True)
+    storage_name = models.CharField(max_length=255, null=True, blank=True)
+
+    objects = VersionedQuerySet.as_manager()
+
+    def __str__(self):
+        return self.title or self.filename or str(self.pk)

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 AMOUNTS = ["dedG", "dedIp", "dedOp", "remG", "remIp", "remOp"]
 
 
-def _row(policy: Policy, claim_id: int, **amounts) -> ClaimDedRem:
-    return ClaimDedRem.objects.create(policy=policy, insuree=policy.family.head_insuree, claim_id=claim_id,
+def _row(policy: Policy, number: int, **amounts) -> ClaimDedRem:
+    """A row of no claim (the claim does not matter to these reads); `number` only tells rows apart."""
+    return ClaimDedRem.objects.create(policy=policy, insuree=policy.family.head_insuree, legacy_id=None,
                                       **amounts)
 
 
