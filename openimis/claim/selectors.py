@@ -1,12 +1,15 @@
-"""Reads of the claim module: claim administrators, and the deductibles and remunerations of claims
-(`ClaimDedRem`) with what they mean for a policy (spec 7.6, 8.5)."""
+"""Reads of the claim module: claims with the row security of §1.7 (a user bound to a health
+facility, such as a claim administrator, sees that facility's claims; others the facilities of their
+districts), claim administrators, and the deductibles and remunerations of claims (`ClaimDedRem`) with
+what they mean for a policy (spec 7.6, 8.5)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
-from openimis.claim.models import ClaimAdmin, ClaimDedRem
+from openimis.claim.models import Claim, ClaimAdmin, ClaimDedRem
 from openimis.graphql.loading import prefetched
+from openimis.location import selectors as location_selectors
 
 # the attribute under which a list of policies or insurees carries its current rows
 DED_REMS_ATTRIBUTE = "current_claim_ded_rems"
@@ -44,3 +47,60 @@ def consumption(policy_ids: list[int]) -> dict:
 def policy_in_use(policy) -> bool:
     """True when claims consumed the policy (a current deductible/remuneration row points at it)."""
     return current_ded_rems().filter(policy_id=policy.pk).exists()
+
+
+def current_claims() -> QuerySet:
+    return Claim.objects.current()
+
+
+def own_health_facility_id(user) -> int | None:
+    """The facility a user acts for: a claim administrator's, else the one set on the interactive user."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if getattr(user, "claim_admin_id", None):
+        found = (ClaimAdmin.objects.filter(pk=user.claim_admin_id)
+                 .values_list("health_facility_id", flat=True).first())
+        if found:
+            return found
+    if getattr(user, "i_user_id", None):
+        return user.i_user.health_facility_id
+    return None
+
+
+def claim_scope(user) -> Q | None:
+    """The condition on claims a user may see and act on; None when every claim."""
+    own = own_health_facility_id(user)
+    if own:
+        return Q(health_facility_id=own)
+    scope = location_selectors.health_facility_scope(user)
+    if scope is None:
+        return None
+    visible = location_selectors.current_health_facilities().filter(scope).values("id")
+    return Q(health_facility_id__in=visible)
+
+
+def claims(user, show_history: bool = False) -> QuerySet:
+    """The claims a user may see (current ones unless `show_history`)."""
+    queryset = Claim.objects.all() if show_history else current_claims()
+    scope = claim_scope(user)
+    return queryset if scope is None else queryset.filter(scope)
+
+
+def claim_by(user, uuid=None, pk=None) -> Claim | None:
+    """One current claim the user may see, by uuid or id (None when unknown or out of reach)."""
+    queryset = claims(user)
+    if uuid is not None:
+        return queryset.filter(uuid=str(uuid)).first()
+    if pk is not None:
+        return queryset.filter(pk=pk).first()
+    return None
+
+
+def health_facility_allowed(user, health_facility_id: int) -> bool:
+    """May the user enter claims for this facility (their own one, or one of their districts)?"""
+    own = own_health_facility_id(user)
+    if own:
+        return int(own) == int(health_facility_id)
+    scope = location_selectors.health_facility_scope(user)
+    found = location_selectors.current_health_facilities().filter(pk=health_facility_id)
+    return (found if scope is None else found.filter(scope)).exists()
