@@ -287,3 +287,10 @@ class ClaimAttachment(models.Model):
 
     def __str__(self):
         return self.title or self.filename or str(self.pk)
+
+
+class ClaimMutation(models.Model):
+    """Links a claim to the mutation log that touched it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="mutations")
+    mutation = models.ForeignKey("core.MutationLog", on_delete=models.CASCADE, related_name="claim_links")
