@@ -23,6 +23,7 @@ class ClaimConfig(OpenIMISModuleConfig):
         **{key: [code] for key, code in CONFIG_RIGHTS.items()},
     }
     rights = CONFIG_RIGHTS
+    queries = "openimis.claim.gql.queries.Query"
     types = "openimis.claim.gql.types"
 
     def ready(self):

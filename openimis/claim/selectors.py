@@ -5,10 +5,23 @@ what they mean for a policy (spec 7.6, 8.5)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet, Sum
+import datetime
 
-from openimis.claim.models import Claim, ClaimAdmin, ClaimDedRem
+from django.db.models import Avg, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from openimis.claim.models import (
+    Claim,
+    ClaimAdmin,
+    ClaimAttachment,
+    ClaimAttachmentType,
+    ClaimDedRem,
+    ClaimItem,
+    ClaimService,
+)
+from openimis.core import selectors as core_selectors
 from openimis.graphql.loading import prefetched
+from openimis.insuree import selectors as insuree_selectors
 from openimis.location import selectors as location_selectors
 
 # the attribute under which a list of policies or insurees carries its current rows
@@ -104,3 +117,117 @@ def health_facility_allowed(user, health_facility_id: int) -> bool:
     scope = location_selectors.health_facility_scope(user)
     found = location_selectors.current_health_facilities().filter(pk=health_facility_id)
     return (found if scope is None else found.filter(scope)).exists()
+
+
+def claim_code_is_free(code: str) -> bool:
+    """validateClaimCode: no current claim carries this code."""
+    return not current_claims().filter(code=code).exists()
+
+
+# attachmentStatus of the claim searcher: 1 with attachments, 2 without (0 or none: any)
+WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS = 1, 2
+
+
+def _with_lines(model, codes: list[str], code_path: str) -> QuerySet:
+    return model.objects.current().filter(**{f"{code_path}__code__in": codes}).values("claim_id")
+
+
+def _diagnosis_variance(queryset: QuerySet, variance: int) -> QuerySet:
+    """Claims whose amount claimed exceeds by more than `variance` percent the average amount approved
+    of the current claims of the same main diagnosis claimed over the last year, and claims whose
+    diagnosis no such claim has (24.10's default)."""
+    last_year = timezone.localdate() - datetime.timedelta(days=365)
+    recent = current_claims().filter(date_claimed__gt=last_year)
+    average = (recent.filter(icd_id=OuterRef("icd_id")).order_by().values("icd_id")
+               .annotate(average=Avg("approved")).values("average"))
+    factor = 1 + variance / 100
+    queryset = queryset.annotate(diagnosis_average=Subquery(average, output_field=DecimalField()))
+    return queryset.filter(Q(claimed__gt=F("diagnosis_average") * factor)
+                           | ~Q(icd_id__in=recent.values("icd_id")))
+
+
+def narrowed_claims(queryset: QuerySet, arguments: dict) -> QuerySet:
+    """The claim searcher's own arguments (those that are not plain column filters)."""
+    if arguments.get("code_is_not"):
+        queryset = queryset.exclude(code=arguments["code_is_not"])
+    if arguments.get("items"):
+        queryset = queryset.filter(id__in=_with_lines(ClaimItem, arguments["items"], "item"))
+    if arguments.get("services"):
+        queryset = queryset.filter(id__in=_with_lines(ClaimService, arguments["services"], "service"))
+    if arguments.get("care_type"):
+        queryset = queryset.filter(care_type=arguments["care_type"])
+    if arguments.get("show_restored"):
+        queryset = queryset.filter(restore__isnull=False)
+    status = arguments.get("attachment_status")
+    if status in (WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS):
+        attached = ClaimAttachment.objects.current().values("claim_id")
+        queryset = (queryset.filter(id__in=attached) if status == WITH_ATTACHMENTS
+                    else queryset.exclude(id__in=attached))
+    json_ext = arguments.get("json_ext")
+    if isinstance(json_ext, dict):
+        for key, value in json_ext.items():
+            queryset = queryset.filter(**{f"json_ext__{key}": value})
+    if arguments.get("diagnosis_variance"):
+        queryset = _diagnosis_variance(queryset, arguments["diagnosis_variance"])
+    return queryset
+
+
+def claims_with_same_diagnosis(user, icd: str, chf_id: str) -> QuerySet:
+    """The patient's claims with the same main diagnosis (its code, or its id)."""
+    diagnosis = Q(icd__code=icd) | (Q(icd_id=int(icd)) if str(icd).isdigit() else Q())
+    return claims(user).filter(diagnosis, insuree__chf_id=chf_id)
+
+
+def attachments(user) -> QuerySet:
+    """The current attachments of the claims the user may see."""
+    return ClaimAttachment.objects.current().filter(claim_id__in=claims(user).values("id"))
+
+
+def attachment_types() -> QuerySet:
+    return ClaimAttachmentType.objects.current()
+
+
+def claim_admins(user, search: str | None = None, region_uuid: str | None = None,
+                 district_uuid: str | None = None) -> QuerySet:
+    """The claim administrators of the facilities the user may see (a facility-bound user: theirs)."""
+    queryset = current_claim_admins()
+    own = own_health_facility_id(user)
+    if own:
+        queryset = queryset.filter(health_facility_id=own)
+    else:
+        scope = location_selectors.health_facility_scope(user)
+        if scope is not None:
+            visible = location_selectors.current_health_facilities().filter(scope).values("id")
+            queryset = queryset.filter(health_facility_id__in=visible)
+    if search:
+        queryset = queryset.filter(Q(code__icontains=search) | Q(last_name__icontains=search)
+                                   | Q(other_names__icontains=search))
+    if district_uuid:
+        queryset = queryset.filter(health_facility__location__uuid=district_uuid)
+    if region_uuid:
+        queryset = queryset.filter(health_facility__location__parent__uuid=region_uuid)
+    return queryset.order_by("code", "id")
+
+
+def claim_officers(search: str | None = None) -> QuerySet:
+    """The enrolment officers who may collect feedback (the feedback page's picker)."""
+    return core_selectors.enrolment_officers(search).order_by("code", "id")
+
+
+def _insuree_by_chf_id(user, chf_id: str):
+    return insuree_selectors.current_insurees().filter(chf_id=chf_id).first()
+
+
+def insuree_name(user, chf_id: str) -> str | None:
+    """The patient's names for the claim form (by insurance number, whatever their district: a facility
+    treats patients from anywhere)."""
+    insuree = _insuree_by_chf_id(user, chf_id)
+    return f"{insuree.other_names} {insuree.last_name}" if insuree else None
+
+
+def first_service_point(user, chf_id: str):
+    """The patient's first service point (their chosen health facility), if any."""
+    insuree = _insuree_by_chf_id(user, chf_id)
+    if insuree is None or not insuree.health_facility_id:
+        return None
+    return location_selectors.current_health_facilities().filter(pk=insuree.health_facility_id).first()
