@@ -46,7 +46,8 @@ class ClaimDedRem(VersionedModel):
     policy = models.ForeignKey("policy.Policy", on_delete=models.PROTECT, related_name="claim_ded_rems")
     insuree = models.ForeignKey("insuree.Insuree", on_delete=models.PROTECT, related_name="claim_ded_rems",
                                 null=True, blank=True)
-    claim = models.ForeignKey("Claim", on_delete=models.PROTECT, null=True, blank=True, related_name="ded_rems")
+    claim = models.ForeignKey("Claim", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="ded_rems")
     ded_g = models.DecimalField(**AMOUNT)
     ded_op = models.DecimalField(**AMOUNT)
     ded_ip = models.DecimalField(**AMOUNT)

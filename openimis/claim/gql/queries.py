@@ -51,7 +51,8 @@ class Query(graphene.ObjectType):
     fsp_from_claim = graphene.Field(HealthFacilityGQLType, insuree_code=graphene.String(required=True),
                                     date_claimed=graphene.Date(required=True))
     claim_with_same_diagnosis = OpenIMISConnectionField(
-        ClaimGQLType, order_by=False, icd=graphene.String(required=True), chfid=graphene.String(required=True))
+        ClaimGQLType, order_by=False, icd=graphene.String(required=True),
+        chfid=graphene.String(required=True))
     claim_attachment_type = OpenIMISConnectionField(ClaimAttachmentTypeGQLType, order_by=False)
 
     field_rights = {
@@ -95,7 +96,8 @@ class Query(graphene.ObjectType):
         return selectors.first_service_point(info.context.user, insuree_code)
 
     def resolve_claim_with_same_diagnosis(self, info, icd, chfid, **kwargs):
-        return selectors.claims_with_same_diagnosis(info.context.user, icd, chfid).order_by("-date_from", "-id")
+        found = selectors.claims_with_same_diagnosis(info.context.user, icd, chfid)
+        return found.order_by("-date_from", "-id")
 
     def resolve_claim_attachment_type(self, info, **kwargs):
         return selectors.attachment_types().order_by("id")

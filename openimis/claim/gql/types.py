@@ -434,9 +434,9 @@ class ClaimDedRemGQLType(OpenIMISNodeType):
         model = ClaimDedRem
         interfaces = (graphene.relay.Node,)
         connection_class = graphene.relay.Connection  # the openIMIS API has no totalCount here
-        fields = ("id", "policy", "insuree", "claim", "ded_g", "ded_op", "ded_ip", "rem_g", "rem_op", "rem_ip",
-                  "rem_consult", "rem_surgery", "rem_delivery", "rem_hospitalization", "rem_antenatal",
-                  *HISTORY_FIELDS)
+        fields = ("id", "policy", "insuree", "claim", "ded_g", "ded_op", "ded_ip", "rem_g", "rem_op",
+                  "rem_ip", "rem_consult", "rem_surgery", "rem_delivery", "rem_hospitalization",
+                  "rem_antenatal", *HISTORY_FIELDS)
         filter_fields: dict = {}
 
     def resolve_audit_user_id(self, info):

@@ -46,19 +46,20 @@ def searcher(arguments: str) -> str:
 
 OPERATIONS = {
     "claims page": searcher('status: 2, orderBy: ["-dateClaimed"], first: 10'),
-    "review page": searcher('status: 4, orderBy: ["-dateClaimed"], first: 10, feedbackStatus: 1, '
-                            'reviewStatus: 1, code_Icontains: "a", insuree_ChfId: "1", healthFacility_Uuid: "x", '
-                            'healthFacility_Location_Uuid: "x", healthFacility_Location_Parent_Uuid: "x", '
-                            'admin_Uuid: "x", batchRun_Id: "1", icd_Id: "1", visitType: "O", careType: "O", '
-                            'claimed_Gte: "1", claimed_Lte: "9", dateClaimed_Gte: "2024-01-01", '
-                            'dateClaimed_Lte: "2024-12-31", dateFrom_Gte: "2024-01-01", dateTo_Lte: "2024-12-31", '
-                            'dateProcessed_Gte: "2024-01-01", dateProcessed_Lte: "2024-12-31", '
-                            "diagnosisVariance: 10, preAuthorization: false, attachmentStatus: 1, "
-                            'showRestored: false, items: ["I1"], services: ["S1"]'),
+    "review page": searcher(
+        'status: 4, orderBy: ["-dateClaimed"], first: 10, feedbackStatus: 1, reviewStatus: 1, '
+        'code_Icontains: "a", insuree_ChfId: "1", healthFacility_Uuid: "x", '
+        'healthFacility_Location_Uuid: "x", healthFacility_Location_Parent_Uuid: "x", admin_Uuid: "x", '
+        'batchRun_Id: "1", icd_Id: "1", '
+        'visitType: "O", careType: "O", claimed_Gte: "1", claimed_Lte: "9", dateClaimed_Gte: "2024-01-01", '
+        'dateClaimed_Lte: "2024-12-31", dateFrom_Gte: "2024-01-01", dateTo_Lte: "2024-12-31", '
+        'dateProcessed_Gte: "2024-01-01", dateProcessed_Lte: "2024-12-31", diagnosisVariance: 10, '
+        'preAuthorization: false, attachmentStatus: 1, showRestored: false, items: ["I1"], services: ["S1"]'),
     "claim form": f'{{ claim(uuid: "4d7b8e57-cd0b-46bd-a75e-7e1d3e67b8d3") {{ {CLAIM_FORM} }} }}',
     "feedback form": f'{{ claim(uuid: "4d7b8e57-cd0b-46bd-a75e-7e1d3e67b8d3") {{ {FEEDBACK_FORM} }} }}',
-    "last claim of the insuree": ('{ claims(insuree_ChfId: "1", first: 1, status_Gt: 2, orderBy: "-dateFrom", '
-                                  'dateFrom_Lt: "2024-01-01") { edges { node { code dateFrom dateTo uuid } } } }'),
+    "last claim of the insuree": (
+        '{ claims(insuree_ChfId: "1", first: 1, status_Gt: 2, orderBy: "-dateFrom", '
+        'dateFrom_Lt: "2024-01-01") { edges { node { code dateFrom dateTo uuid } } } }'),
     "same diagnosis": ('{ claimWithSameDiagnosis(chfid: "1", icd: "A00", status_Gt: 2) '
                        "{ edges { node { code dateFrom dateTo uuid status } } } }"),
     "attachments": ('{ claimAttachments(claim_Uuid: "x") { edges { node { id type title date filename url '
@@ -132,7 +133,8 @@ def test_filters_narrow_the_list(demo, admin_gql):
     assert claim.code in {node["code"] for node in by_code}
     by_patient = _nodes(admin_gql(searcher(f'insuree_ChfId: "{claim.insuree.chf_id}", first: 100')), "claims")
     assert by_patient and {node["insuree"]["chfId"] for node in by_patient} == {claim.insuree.chf_id}
-    by_facility = _nodes(admin_gql(searcher(f'healthFacility_Uuid: "{claim.health_facility.uuid}"')), "claims")
+    facility = claim.health_facility.uuid
+    by_facility = _nodes(admin_gql(searcher(f'healthFacility_Uuid: "{facility}"')), "claims")
     assert {node["healthFacility"]["uuid"] for node in by_facility} == {claim.health_facility.uuid}
     without = _nodes(admin_gql(searcher(f'codeIsNot: "{claim.code}", first: 100')), "claims")
     assert claim.code not in {node["code"] for node in without}
