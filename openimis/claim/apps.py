@@ -24,6 +24,8 @@ class ClaimConfig(OpenIMISModuleConfig):
     }
     rights = CONFIG_RIGHTS
     queries = "openimis.claim.gql.queries.Query"
+    mutations = "openimis.claim.gql.mutations.Mutation"
+    urls = "openimis.claim.urls"
     types = "openimis.claim.gql.types"
 
     def ready(self):

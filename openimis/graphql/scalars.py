@@ -59,6 +59,13 @@ class TinyInt(graphene.Int):
         name = "TinyInt"
 
 
+class SmallInt(graphene.Int):
+    """A small integer (a reason code of the openIMIS API)."""
+
+    class Meta:
+        name = "SmallInt"
+
+
 def _checked_json_parse(parse, type_name: str):
     def checked_parse(*args, **kwargs):
         try:
