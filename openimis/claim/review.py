@@ -96,10 +96,17 @@ def _refuse_delivered_review(claim: Claim) -> None:
                                % {"code": claim.code}, claim.uuid)
 
 
-def _recompute_ded_rems(claim: Claim, audit_user_id: int) -> None:
-    """Spec 11.6 step 5 again: product assignment, deductibles and ceilings of the reviewed claim."""
+def _recompute_ded_rems(claim: Claim, audit_user_id: int, versioned: set = frozenset()) -> None:
+    """Spec 11.6 step 5 again: product assignment, deductibles and ceilings of the reviewed claim. It
+    changes the lines without versioning them, so every current line not yet versioned by this operation
+    (`versioned`: (model, id) pairs) is versioned first."""
     from openimis.claim.submission import recompute_ded_rems  # the submission module, imported when used
 
+    for model in (ClaimItem, ClaimService):
+        for line in model.objects.current().filter(claim=claim).order_by("id"):
+            if (model, line.pk) not in versioned:
+                line.save_history(audit_user_id)
+                line.save(update_fields=["validity_from", "audit_user_id"])
     recompute_ded_rems(claim, audit_user_id)
 
 
@@ -389,10 +396,12 @@ def save_review(actor, data: dict) -> Claim:
                 + _reviewed_lines(claim, data.get("services"), ClaimService, "service_id", "service"))
     now = timezone.now()
     actor_id = audit_id(actor)
+    versioned = set()
     for line, values in reviewed:
         if all(getattr(line, name) == value for name, value in values.items()):
             continue
         line.save_history(actor_id)
+        versioned.add((type(line), line.pk))
         for name, value in values.items():
             setattr(line, name, value)
         line.validity_from_review = now
@@ -415,7 +424,7 @@ def save_review(actor, data: dict) -> Claim:
     if rejected:
         _close_ded_rems(actor, claim)
     elif data.get("submit_review"):
-        _recompute_ded_rems(claim, actor_id)
+        _recompute_ded_rems(claim, actor_id, versioned)
     return claim
 
 
