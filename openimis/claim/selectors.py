@@ -11,6 +11,7 @@ from django.db.models import Avg, DecimalField, F, OuterRef, Q, QuerySet, Subque
 from django.utils import timezone
 
 from openimis.claim.models import (
+    BatchRun,
     Claim,
     ClaimAdmin,
     ClaimAttachment,
@@ -231,3 +232,9 @@ def first_service_point(user, chf_id: str):
     if insuree is None or not insuree.health_facility_id:
         return None
     return location_selectors.current_health_facilities().filter(pk=insuree.health_facility_id).first()
+
+
+def batch_runs() -> QuerySet:
+    """The current batch runs (every user with a claim or batch right sees them: they name a month and a
+    region or district, no personal data)."""
+    return BatchRun.objects.current()

@@ -7,6 +7,7 @@ import graphene
 from openimis.claim import rights as claim_rights
 from openimis.claim import selectors
 from openimis.claim.gql.types import (
+    BatchRunGQLType,
     ClaimAdminGQLType,
     ClaimAttachmentGQLType,
     ClaimAttachmentTypeGQLType,
@@ -54,6 +55,8 @@ class Query(graphene.ObjectType):
         ClaimGQLType, order_by=False, icd=graphene.String(required=True),
         chfid=graphene.String(required=True))
     claim_attachment_type = OpenIMISConnectionField(ClaimAttachmentTypeGQLType, order_by=False)
+    # the batch runs that valuated claims (the claim searchers' picker; the claim_batch module runs them)
+    batch_runs = OpenIMISConnectionField(BatchRunGQLType)
 
     field_rights = {
         "claims": READERS,
@@ -66,6 +69,7 @@ class Query(graphene.ObjectType):
         "fspFromClaim": READERS,
         "claimWithSameDiagnosis": READERS,
         "claimAttachmentType": AUTHENTICATED,
+        "batchRuns": (*READERS, *claim_rights.BATCH_RUN_READ),
     }
 
     def resolve_claims(self, info, **kwargs):
@@ -98,6 +102,9 @@ class Query(graphene.ObjectType):
     def resolve_claim_with_same_diagnosis(self, info, icd, chfid, **kwargs):
         found = selectors.claims_with_same_diagnosis(info.context.user, icd, chfid)
         return found.order_by("-date_from", "-id")
+
+    def resolve_batch_runs(self, info, **kwargs):
+        return selectors.batch_runs().order_by("-run_date", "-id")
 
     def resolve_claim_attachment_type(self, info, **kwargs):
         return selectors.attachment_types().order_by("id")

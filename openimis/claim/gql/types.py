@@ -41,7 +41,11 @@ from openimis.graphql.pending import declare_pending_mutation
 from openimis.graphql.rights import is_allowed
 from openimis.graphql.types import OpenIMISNodeType
 from openimis.insuree.gql.types import INSUREE_FILTER_FIELDS, InsureeGQLType
-from openimis.location.gql.types import HEALTH_FACILITY_FILTER_FIELDS, LOCATION_FILTER_FIELDS
+from openimis.location.gql.types import (
+    HEALTH_FACILITY_FILTER_FIELDS,
+    LOCATION_FILTER_FIELDS,
+    LocationGQLType,
+)
 from openimis.medical.gql.types import DIAGNOSIS_FILTER_FIELDS, ItemGQLType, ServiceGQLType
 from openimis.policy import rights as policy_rights
 from openimis.policy import selectors as policy_selectors
@@ -503,3 +507,8 @@ extend_type(ItemGQLType, "service_items", graphene.List(graphene.NonNull(ClaimSe
                                                         required=True), lambda row, info: [])
 extend_type(ServiceGQLType, "service_services", graphene.List(graphene.NonNull(ClaimServiceServiceGQLType),
                                                               required=True), lambda row, info: [])
+
+# the batch runs of a region or district
+extend_type(LocationGQLType, "batchrun_set", OpenIMISConnectionField(BatchRunGQLType, order_by=False,
+                                                                     required=True),
+            lambda row, info, **kwargs: selectors.batch_runs().filter(location_id=row.pk))
