@@ -1,40 +1,26 @@
 """The printed claim (`GET /api/claim/print/?uuid=`): a PDF of one visible claim for holders of the print
-right, and the JSON errors of the other paths; the attachment download's refusals."""
+right, and the JSON errors of the other paths; the attachment download (`GET /api/claim/attach?id=`)."""
 
 from __future__ import annotations
 
+import base64
 import re
 import time
 import zlib
 
 import pytest
 from django.test import Client
-from django.urls import include, path
-from django.urls.exceptions import Resolver404
 
-from openimis.claim import printing
+from openimis.claim import attachments, printing
 from openimis.claim.models import Claim
 from openimis.claim.rights import CLAIM_PRINT, CLAIM_SEARCH
 from openimis.core.legacy_import.demo import DEMO_LOGIN, load_demo_dataset
+from openimis.core.models import User
 from openimis.location.models import Location
 from openimis.location.tests.helpers import restricted_client
 from openimis.testing.client import PASSWORD, GraphQLClient
 
 URL = "/api/claim/print/"
-
-# used as the URL map when the claim module's config does not mount its URLs (yet)
-urlpatterns = [path("api/claim/", include("openimis.claim.urls")), path("", include("openimis.urls"))]
-
-
-@pytest.fixture(autouse=True)
-def _claim_urls(settings):
-    from django.urls import resolve
-
-    try:
-        resolve(URL)
-    except Resolver404:
-        settings.ROOT_URLCONF = __name__
-
 
 @pytest.fixture
 def demo(db):
@@ -150,3 +136,24 @@ def test_attachment_download_refusals(demo, user_factory):
     searcher = logged_in(user_factory, "reader", [CLAIM_SEARCH])
     response = searcher.get(url, {"id": "not-a-uuid"})
     assert response.status_code == 400 and "detail" in response.json()
+
+
+def test_an_attachment_file_is_downloaded_by_claim_readers_who_see_it(demo, admin, user_factory):
+    content = b"%PDF-1.4 a scanned invoice"
+    attached = attachments.create_attachment(User.objects.get(username=DEMO_LOGIN[0]), {
+        "claim_uuid": demo.uuid, "title": "Invoice", "filename": "invoice.pdf",
+        "document": base64.b64encode(content).decode()})
+    url = "/api/claim/attach"
+    response = admin.get(url, {"id": str(attached.id)})
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="invoice.pdf"' in response["Content-Disposition"]
+    reader = restricted_client(user_factory, "reader", district_of(demo), [CLAIM_SEARCH])
+    response = reader.client.get(url, {"id": str(attached.id)})
+    assert response.status_code == 200
+    response.close()
+    elsewhere = Location.objects.current().filter(type="D").exclude(pk=district_of(demo).pk).first()
+    far = restricted_client(user_factory, "far", elsewhere, [CLAIM_SEARCH])
+    assert far.client.get(url, {"id": str(attached.id)}).status_code == 404
+    assert admin.get(url, {"id": "00000000-0000-0000-0000-000000000000"}).status_code == 404
