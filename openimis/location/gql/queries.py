@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from openimis.core import rights as core_rights
 from openimis.graphql.connection import OpenIMISConnectionField
-from openimis.graphql.rights import AUTHENTICATED
+from openimis.graphql.rights import AUTHENTICATED, is_allowed
 from openimis.location import rights as location_rights
 from openimis.location import selectors
 from openimis.location.gql.types import (
@@ -52,7 +52,9 @@ class Query(graphene.ObjectType):
         "locations": AUTHENTICATED,
         "locationsAll": AUTHENTICATED,
         "locationsStr": AUTHENTICATED,
-        "healthFacilities": HEALTH_FACILITY_READERS,
+        # any user reads their own facility (the claim form loads the claim administrator's); the
+        # facility rights read the others
+        "healthFacilities": AUTHENTICATED,
         "healthFacilitiesStr": AUTHENTICATED,  # the health facility pickers (claims, users, insurees)
         "validateLocationCode": (location_rights.LOCATION_ADD, location_rights.LOCATION_EDIT,
                                  location_rights.REGION_DISTRICT_EDIT),
@@ -75,7 +77,11 @@ class Query(graphene.ObjectType):
         return _location_list(queryset)
 
     def resolve_health_facilities(self, info, **kwargs):
-        queryset = selectors.health_facilities(info.context.user, bool(kwargs.get("show_history")))
+        user = info.context.user
+        queryset = selectors.health_facilities(user, bool(kwargs.get("show_history")))
+        if not is_allowed(user, HEALTH_FACILITY_READERS):
+            own = user.i_user.health_facility_id if user.i_user_id else None
+            queryset = queryset.filter(id=own) if own else queryset.none()
         return queryset
 
     def resolve_health_facilities_str(self, info, **kwargs):
