@@ -111,7 +111,10 @@ def locked_claim(actor, uuid) -> Claim:
     claim = selectors.claim_by(actor, uuid=uuid) if uuid else None
     if claim is None:
         raise ValidationFailed(_("Unknown claim"), str(uuid))
-    return lock(claim)
+    lock(claim)
+    if not claim.is_current:  # deleted by a transaction that committed while this one waited
+        raise ValidationFailed(_("Unknown claim"), str(uuid))
+    return claim
 
 
 def claim_lines(claim: Claim) -> list[Line]:

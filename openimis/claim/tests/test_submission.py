@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import threading
+import time
 import uuid
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -117,6 +119,37 @@ def test_resubmitting_a_rejected_claim_is_refused(world, admin_user):
     with pytest.raises(ValidationFailed):
         submit_claim(admin_user, claim.uuid)
     assert _snapshot(claim) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_submissions_check_the_claim_once(admin_user):
+    """The second submission waits for the first one's row lock, then finds the claim Checked. PostgreSQL
+    only (SQLite's test database in memory does not wait for locks)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL (the SQLite test database is in memory)")
+    world = appendix_b_world()
+    claim = world.appendix_b_claim()
+    outcomes = []
+
+    def submit():
+        try:
+            with transaction.atomic():
+                submit_claim(admin_user, claim.uuid)
+                time.sleep(0.5)  # hold the lock while the other one tries
+            outcomes.append("checked")
+        except ValidationFailed as refused:
+            outcomes.append(refused.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(outcomes) == ["Only an entered claim can be submitted", "checked"]
+    assert Claim.objects.filter(legacy_id=claim.id).count() == 1
+    assert ClaimDedRem.objects.current().filter(claim=claim).count() == 1
 
 
 # --- claim-level reasons ------------------------------------------------------------------------
