@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -234,7 +234,7 @@ def store(actor, claim: Claim, prepared: PreparedAttachment, writes: FileWrites)
     general_type = _new_general_type(prepared)
     attachment = ClaimAttachment(claim=claim, general_type=general_type, type=prepared.type,
                                  title=prepared.title, predefined_type=prepared.predefined_type,
-                                 audit_user_id=audit_id(actor), module="claim")
+                                 audit_user_id=audit_id(actor))
     attachment.date = prepared.date or timezone.localdate()
     if general_type == GeneralType.FILE:
         attachment.filename = prepared.filename or prepared.title or DEFAULT_FILENAME
@@ -344,6 +344,13 @@ def end_attachments_of(actor, claim: Claim) -> int:
 def current_attachments() -> QuerySet:
     """The current attachments (the claim list's `attachmentsCount` counts these per claim)."""
     return ClaimAttachment.objects.current()
+
+
+def attachment_counts(claim_ids) -> dict[int, int]:
+    """{claim id: number of current attachments} for the claims that have any."""
+    rows = (current_attachments().filter(claim_id__in=list(claim_ids)).values("claim_id")
+            .annotate(number=Count("id")).order_by())
+    return {row["claim_id"]: row["number"] for row in rows}
 
 
 def visible_attachments(actor) -> QuerySet:

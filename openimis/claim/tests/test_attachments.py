@@ -203,6 +203,7 @@ def test_visible_attachments_follow_the_claims_the_actor_sees(admin, claim):
     stranger.claim_admin_id = 17
     stranger.save(update_fields=["claim_admin"])
     assert list(attachments.visible_attachments(admin)) == [attachment]
+    assert attachments.attachment_counts([claim.pk, claim.pk + 1000]) == {claim.pk: 1}
     assert not attachments.visible_attachments(stranger).exists()
 
 
