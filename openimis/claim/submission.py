@@ -110,10 +110,10 @@ def locked_claim(actor, uuid) -> Claim:
     """The current claim `uuid` the actor may act on, read again under a row lock."""
     claim = selectors.claim_by(actor, uuid=uuid) if uuid else None
     if claim is None:
-        raise ValidationFailed(_("Unknown claim"), str(uuid))
+        raise ValidationFailed(_("Claim not found"), str(uuid))
     lock(claim)
     if not claim.is_current:  # deleted by a transaction that committed while this one waited
-        raise ValidationFailed(_("Unknown claim"), str(uuid))
+        raise ValidationFailed(_("Claim not found"), str(uuid))
     return claim
 
 
