@@ -120,15 +120,14 @@ def test_rest_exception_handlers_dispatch_by_url_prefix(rf):
 def test_frontend_configuration_declared_by_modules_and_overridden_by_stored_rows(gql, admin_user):
     query = "{ moduleConfigurations { module layer config controls { field usage } } }"
     configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
-    claim = configurations["fe-claim"]  # no claim queries yet: the insuree page's claims panel is hidden
-    assert claim["layer"] == "FE" and claim["controls"] == []
-    assert json.loads(claim["config"]) == {"hiddenContributions": ["insuree.ProfilePage.insureeClaims"]}
-    payment = json.loads(configurations["fe-payment"]["config"])  # no payment module: no paymentsByPremiums
-    assert payment == {"hiddenContributions": ["insuree.FamilyOverview.panels"]}
+    assert "fe-claim" not in configurations  # the claim module serves the insuree page's claims panel
+    payment = configurations["fe-payment"]  # no payment module: no paymentsByPremiums
+    assert payment["layer"] == "FE" and payment["controls"] == []
+    assert json.loads(payment["config"]) == {"hiddenContributions": ["insuree.FamilyOverview.panels"]}
     assert "fe-policy" not in configurations  # the policy module serves its panels
-    ModuleConfiguration.objects.create(module="fe-claim", layer="fe", is_exposed=True, config='{"a": 1}')
+    ModuleConfiguration.objects.create(module="fe-payment", layer="fe", is_exposed=True, config='{"a": 1}')
     configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
-    assert json.loads(configurations["fe-claim"]["config"]) == {"a": 1}
+    assert json.loads(configurations["fe-payment"]["config"]) == {"a": 1}
 
 
 def test_pages_without_their_backend_say_so(gql, admin_user):

@@ -53,6 +53,9 @@ SCALAR_LITERALS = {
     "ServiceCodeInputType": '"x"',
     "TinyInt": "1",
     "LocationCodeInputType": '"x"',
+    "ClaimCodeInputType": '"x"',
+    "ClaimGuaranteeIdInputType": '"x"',
+    "SmallInt": "1",
     "HealthFacilityCodeInputType": '"x"',
 }
 

@@ -557,10 +557,21 @@ def test_a_user_cannot_change_locations_outside_their_districts(user_factory, tr
     assert location_row_counts() == before
 
 
-def test_health_facility_queries_need_a_right(user_factory, trees):
+def test_without_a_facility_right_a_user_sees_their_own_facility_only(user_factory, trees):
+    """The claim form reads the claim administrator's facility through `healthFacilities(id:)`."""
+    from openimis.core.models import InteractiveUser
+    from openimis.location.models import HealthFacility
+
     client = restricted_client(user_factory, "nohf", trees["north"]["district"], [rights.LOCATION_SEARCH])
     result = client(fetch_health_facility_summaries(["first: 10"]))
-    assert result["errors"][0]["message"] == "unauthorized"
+    assert result["data"]["healthFacilities"]["edges"] == []
+    own = HealthFacility.objects.current().filter(location=trees["north"]["district"]).first()
+    if own is None:
+        own = HealthFacility.objects.create(code="OWNHF", name="Own", legal_form_id="D", level="D",
+                                            location=trees["north"]["district"], care_type="B")
+    InteractiveUser.objects.filter(login_name="nohf").update(health_facility=own)
+    edges = client(fetch_health_facility_summaries(["first: 10"]))["data"]["healthFacilities"]["edges"]
+    assert [edge["node"]["code"] for edge in edges] == [own.code]
 
 
 def test_under_location_filter_for_other_modules(trees):
