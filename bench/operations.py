@@ -21,6 +21,15 @@ PAGE_INFO = "pageInfo { hasNextPage, hasPreviousPage, startCursor, endCursor}"
 LOCATION_SUMMARY = "id,uuid,code,name,type"
 
 
+# fe-claim 1.10's claim searcher, with the claim administrator and the main diagnosis
+CLAIM_SUMMARY = [
+    "uuid", "code", "jsonExt", "dateClaimed", "dateProcessed", "feedbackStatus", "reviewStatus", "claimed",
+    "approved", "status", "restoreId", "healthFacility { id uuid name code }",
+    "insuree{id, uuid, chfId, lastName, otherNames, dob}", "preAuthorization", "attachmentsCount",
+    "admin{id uuid code lastName otherNames}", "icd{id code name}",
+]
+
+
 def nest_parents(level: int) -> str:
     """fe-location's `nestParentsProjections(level)`."""
     return f"parent{{{LOCATION_SUMMARY}{'' if level == 0 else ',' + nest_parents(level - 1)}}}"
@@ -227,5 +236,7 @@ def operations(inputs: Inputs, run_tag: str) -> list[Operation]:
         Operation("policyEligibilityByInsuree", False, eligibility),
         Operation("policies, newest first", False, _read(page_query(
             "policies", ["first: 10", 'orderBy: ["-enrollDate"]'], POLICY_SUMMARY, True))),
+        Operation("claims, newest first", False, _read(page_query(
+            "claims", ["first: 10", 'orderBy: ["-dateClaimed"]'], CLAIM_SUMMARY, True))),
         Operation("createLocation + mutationLogs poll", False, create_location),
     ]

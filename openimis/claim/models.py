@@ -156,6 +156,13 @@ class Claim(VersionedModel):
 
     class Meta:
         constraints = [current_unique("code", "health_facility", name="claim_claim_unique_current_code")]
+        indexes = [
+            # the claim searchers: current claims, newest claimed first, usually of one status
+            models.Index(fields=["-date_claimed", "-id"], condition=models.Q(validity_to__isnull=True),
+                         name="claim_current_newest"),
+            models.Index(fields=["status", "-date_claimed", "-id"],
+                         condition=models.Q(validity_to__isnull=True), name="claim_current_status_newest"),
+        ]
 
     def __str__(self):
         return self.code

@@ -33,6 +33,7 @@ LIST_ORDER_INDEXES = {
     "insuree_insuree": ["insuree_current_chf_id"],
     "policy_policy": ["policy_current_newest"],
     "contribution_premium": ["premium_current_newest", "premium_current_receipt"],
+    "claim_claim": ["claim_current_newest", "claim_current_status_newest"],
 }
 # table -> columns searched with istartswith / icontains (PostgreSQL only)
 PREFIX_SEARCHES = {
