@@ -56,7 +56,8 @@ def configure(database: str, work_dir: Path) -> str | None:
 def mutation(name: str, uuids: list[str]) -> str:
     listed = ", ".join(f'"{value}"' for value in uuids)
     return (f'mutation {{ {name}(input: {{ clientMutationId: "{uuid.uuid4()}", '
-            f'clientMutationLabel: "bench {name}", uuids: [{listed}] }}) {{ clientMutationId internalId }} }}')
+            f'clientMutationLabel: "bench {name}", uuids: [{listed}] }}) '
+            "{ clientMutationId internalId } }")
 
 
 def build_world():
@@ -119,7 +120,8 @@ def main() -> None:
 
                 connections.close_all()
                 postgres.drop_database(created)
-    print(f"database: {options.db}, {options.claims} claims (2 items + 1 service each), {options.rounds} rounds")
+    print(f"database: {options.db}, {options.claims} claims (2 items + 1 service each), "
+          f"{options.rounds} rounds")
     print(f"{'mutation':<16}{'median s':>10}{'min s':>9}{'max s':>9}")
     for name in ("submitClaims", "processClaims"):
         values = [figures[name] for figures in rounds]
