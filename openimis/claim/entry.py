@@ -314,9 +314,13 @@ def _parse(actor, data: dict, claim_config: dict, *, new: bool) -> tuple[ClaimIn
 
 
 def _check_code_free(claim: Claim) -> None:
+    """Another current claim of the facility may not carry the code; a claim restoring a rejected one may
+    repeat the code of a rejected claim (24.10 keeps the code when it restores)."""
     taken = selectors.current_claims().filter(code=claim.code, health_facility_id=claim.health_facility_id)
     if claim.pk is not None:
         taken = taken.exclude(pk=claim.pk)
+    if claim.restore_id is not None:
+        taken = taken.exclude(status=ClaimStatus.REJECTED)
     if taken.exists():
         raise code_taken(claim)
 

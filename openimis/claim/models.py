@@ -155,7 +155,11 @@ class Claim(VersionedModel):
     json_ext = models.JSONField(null=True, blank=True)
 
     class Meta:
-        constraints = [current_unique("code", "health_facility", name="claim_claim_unique_current_code")]
+        # a rejected claim keeps its code when it is restored into a new claim (§11.10), so only the
+        # claims that are not rejected hold their code alone
+        constraints = [models.UniqueConstraint(
+            fields=["code", "health_facility"], name="claim_claim_unique_current_code",
+            condition=models.Q(validity_to__isnull=True) & ~models.Q(status=ClaimStatus.REJECTED))]
         indexes = [
             # the claim searchers: current claims, newest claimed first, usually of one status
             models.Index(fields=["-date_claimed", "-id"], condition=models.Q(validity_to__isnull=True),

@@ -25,7 +25,9 @@ from graphql.language import Lexer, TokenKind
 
 CACHED_DOCUMENTS = 512
 CACHEABLE_QUERY_LENGTH = 20_000
-CACHED_CHARACTERS = 500_000
+# a parsed and validated text holds about 75 bytes per character: 200,000 characters are about 15 MB,
+# room for a few hundred of the frontend's texts (1 to 5 KB each)
+CACHED_CHARACTERS = 200_000
 # graphql-core 3.2 has `parse(max_tokens=...)` only in its later releases
 PARSE_TAKES_MAX_TOKENS = "max_tokens" in inspect.signature(parse).parameters
 

@@ -416,9 +416,14 @@ def test_a_rejected_claim_is_restored_into_a_new_claim_linked_to_it(admin):
     assert list(source.restorations.current()) == [claim]
 
 
-def test_a_restored_claim_needs_a_code_of_its_own_while_the_rejected_one_is_current(admin):
+def test_a_restored_claim_may_keep_the_code_of_the_rejected_one_but_not_share_it(admin):
+    """fe-claim restores a rejected claim under the same code; a second claim with it is refused."""
     source = rejected_claim()
+    claim = entry.create_claim(admin, restore_data(source, code=source.code))
+    assert claim.code == source.code and claim.restore_id == source.pk
     refused(entry.create_claim, admin, restore_data(source, code=source.code), match=source.code)
+    refused(entry.create_claim, admin, claim_data(code=source.code, health_facility_id=REJECTED_FACILITY,
+                                                  admin_id=REJECTED_ADMIN), match=source.code)
 
 
 def test_only_a_rejected_claim_can_be_restored(admin):

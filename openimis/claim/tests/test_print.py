@@ -152,7 +152,9 @@ def test_an_attachment_file_is_downloaded_by_claim_readers_who_see_it(demo, admi
     reader = restricted_client(user_factory, "reader", district_of(demo), [CLAIM_SEARCH])
     response = reader.client.get(url, {"id": str(attached.id)})
     assert response.status_code == 200
-    response.close()
+    # read, not closed: closing a response ends the request, and Django then closes the database
+    # connection of this test's transaction
+    assert b"".join(response.streaming_content) == content
     elsewhere = Location.objects.current().filter(type="D").exclude(pk=district_of(demo).pk).first()
     far = restricted_client(user_factory, "far", elsewhere, [CLAIM_SEARCH])
     assert far.client.get(url, {"id": str(attached.id)}).status_code == 404
