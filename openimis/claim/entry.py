@@ -74,17 +74,6 @@ def code_taken(claim: Claim) -> ClaimCodeTaken:
                             "facility") % {"code": claim.code}, claim.code)
 
 
-def claim_code_is_free(code: str, health_facility_id=None) -> bool:
-    """`validateClaimCode`: no current claim has this code (in this facility, when one is given)."""
-    text = (code or "").strip()
-    if not text:
-        return False
-    found = selectors.current_claims().filter(code=text)
-    if health_facility_id not in (None, ""):
-        found = found.filter(health_facility_id=inputs.id_or_none(health_facility_id))
-    return not found.exists()
-
-
 # --- parsing the input --------------------------------------------------------------------------
 
 

@@ -120,9 +120,15 @@ def health_facility_allowed(user, health_facility_id: int) -> bool:
     return (found if scope is None else found.filter(scope)).exists()
 
 
-def claim_code_is_free(code: str) -> bool:
-    """validateClaimCode: no current claim carries this code."""
-    return not current_claims().filter(code=code).exists()
+def claim_code_is_free(code: str, health_facility_id=None) -> bool:
+    """`validateClaimCode`: no current claim has this code (in this facility, when one is given)."""
+    text = (code or "").strip()
+    if not text:
+        return False
+    found = current_claims().filter(code=text)
+    if health_facility_id not in (None, ""):
+        found = found.filter(health_facility_id=int(health_facility_id))
+    return not found.exists()
 
 
 # attachmentStatus of the claim searcher: 1 with attachments, 2 without (0 or none: any)

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from openimis.claim import attachments, entry
+from openimis.claim import attachments, entry, selectors
 from openimis.claim.models import Claim, ClaimAttachment, ClaimItem, ClaimService, ClaimStatus
 from openimis.claim.rights import CLAIM_ADD, CLAIM_RESTORE, CLAIM_UPDATE
 from openimis.core import services as core_services
@@ -254,10 +254,10 @@ def test_a_code_is_unique_within_a_facility_but_may_repeat_in_another(admin):
     refused(entry.create_claim, admin, claim_data(code="CID00001"), match="CID00001")  # a demo claim
     other = entry.create_claim(admin, claim_data(code="SAME1", health_facility_id=OTHER_FACILITY))
     assert other.health_facility_id == OTHER_FACILITY
-    assert not entry.claim_code_is_free("SAME1")
-    assert not entry.claim_code_is_free("SAME1", health_facility_id=FACILITY)
-    assert entry.claim_code_is_free("SAME1", health_facility_id=REJECTED_FACILITY)
-    assert entry.claim_code_is_free("UNUSED-CODE") and not entry.claim_code_is_free("  ")
+    assert not selectors.claim_code_is_free("SAME1")
+    assert not selectors.claim_code_is_free("SAME1", health_facility_id=FACILITY)
+    assert selectors.claim_code_is_free("SAME1", health_facility_id=REJECTED_FACILITY)
+    assert selectors.claim_code_is_free("UNUSED-CODE") and not selectors.claim_code_is_free("  ")
 
 
 def test_the_database_index_refuses_a_code_taken_after_the_check_with_the_same_message(admin, monkeypatch):
