@@ -63,9 +63,10 @@ def _pk(relay_id: str) -> int:
     return int(base64.b64decode(relay_id).decode().split(":")[1])
 
 
-def _first(api: Api, text: str, root: str) -> dict:
-    edges = api.query(text)[root]["edges"]
-    assert edges, f"{root}: nothing found by {text}"
+def _first(api: Api, root: str, arguments: str, fields: str = "id") -> dict:
+    """The first node of `root(arguments)`."""
+    edges = api.query(f"{{ {root}({arguments}) {{ edges {{ node {{ {fields} }} }} }} }}")[root]["edges"]
+    assert edges, f"{root}({arguments}): nothing found"
     return edges[0]["node"]
 
 
@@ -94,26 +95,25 @@ def wait_for_claim(api: Api, code: str, condition, timeout: float = 20) -> dict:
 def covered_insuree(api: Api) -> str:
     """A new family head in village R1D2M1V1 with a BCUL0001 policy paid today: Active from today."""
     chf_id = str(uuid.uuid4().int)[:9]
-    village = _first(api, f'{{ locationsStr(code: "{VILLAGE}") {{ edges {{ node {{ id }} }} }} }}', "locationsStr")
-    api.mutate("createFamily", f'locationId: {_pk(village["id"])} headInsuree: {{ chfId: "{chf_id}" '
-                               'lastName: "Wekesa" otherNames: "Amani" genderId: "F" dob: "1985-04-04" head: true }')
-    family = _first(api, f'{{ families(headInsuree_ChfId: "{chf_id}") {{ edges {{ node {{ id uuid }} }} }} }}',
-                    "families")
-    product = _pk(_first(api, f'{{ products(code: "{PRODUCT}") {{ edges {{ node {{ id }} }} }} }}', "products")["id"])
-    officer = _pk(_first(api, f'{{ policyOfficers(code: "{OFFICER}") {{ edges {{ node {{ id }} }} }} }}',
-                         "policyOfficers")["id"])
+    village = _pk(_first(api, "locationsStr", f'code: "{VILLAGE}"')["id"])
+    api.mutate("createFamily", f'locationId: {village} headInsuree: {{ chfId: "{chf_id}" lastName: "Wekesa" '
+                               'otherNames: "Amani" genderId: "F" dob: "1985-04-04" head: true }')
+    family = _first(api, "families", f'headInsuree_ChfId: "{chf_id}"', "id uuid")
+    family_id = _pk(family["id"])
+    product = _pk(_first(api, "products", f'code: "{PRODUCT}"')["id"])
+    officer = _pk(_first(api, "policyOfficers", f'code: "{OFFICER}"')["id"])
     today = datetime.date.today().isoformat()
     values = api.query(f'{{ policyValues(stage: "N", enrollDate: "{today}T00:00:00", productId: {product}, '
-                       f'familyId: {_pk(family["id"])}) {{ policy {{ startDate expiryDate value }} }} }}')
+                       f"familyId: {family_id}) {{ policy {{ startDate expiryDate value }} }} }}")
     policy = values["policyValues"]["policy"]
     api.mutate("createPolicy", f'enrollDate: "{today}" startDate: "{policy["startDate"]}" '
                                f'expiryDate: "{policy["expiryDate"]}" value: "{policy["value"]}" '
-                               f'productId: {product} familyId: {_pk(family["id"])} officerId: {officer}')
-    by_family = f'{{ policiesByFamily(familyUuid: "{family["uuid"]}") {{ edges {{ node {{ policyUuid status }} }} }} }}'
-    policy_uuid = _first(api, by_family, "policiesByFamily")["policyUuid"]
+                               f"productId: {product} familyId: {family_id} officerId: {officer}")
+    by_family = ("policiesByFamily", f'familyUuid: "{family["uuid"]}"', "policyUuid status")
+    policy_uuid = _first(api, *by_family)["policyUuid"]
     api.mutate("createPremium", f'receipt: "R{chf_id}" payDate: "{today}" payType: "C" isPhotoFee: false '
                                 f'amount: "{policy["value"]}" policyUuid: "{policy_uuid}"')
-    assert _first(api, by_family, "policiesByFamily")["status"] == 2  # Active
+    assert _first(api, *by_family)["status"] == 2  # Active
     return chf_id
 
 
@@ -121,14 +121,13 @@ def claim_administrator(api: Api) -> str:
     """A new claim administrator of facility 12: the Claim Administrator role and the claim review right."""
     tag = uuid.uuid4().hex[:6].upper()
     api.mutate("createRole", f'name: "Claim entry {tag}" isSystem: false isBlocked: false rightsId: [111008]')
-    extra = _pk(_first(api, f'{{ role(name: "Claim entry {tag}") {{ edges {{ node {{ id }} }} }} }}', "role")["id"])
-    system = _pk(_first(api, f'{{ role(name: "{CLAIM_ADMINISTRATOR_ROLE}") {{ edges {{ node {{ id }} }} }} }}',
-                        "role")["id"])
-    district = _first(api, f'{{ locationsStr(code: "{DISTRICT}") {{ edges {{ node {{ id }} }} }} }}', "locationsStr")
+    extra = _pk(_first(api, "role", f'name: "Claim entry {tag}"')["id"])
+    system = _pk(_first(api, "role", f'name: "{CLAIM_ADMINISTRATOR_ROLE}"')["id"])
+    district = _pk(_first(api, "locationsStr", f'code: "{DISTRICT}"')["id"])
     username = "CA" + tag
     api.mutate("createUser", f'username: "{username}" lastName: "Mwangi" otherNames: "Neema" language: "en" '
                              f'password: "{PASSWORD}" userTypes: [INTERACTIVE, CLAIM_ADMIN] '
-                             f"healthFacilityId: {FACILITY_ID} districts: [{_pk(district['id'])}] "
+                             f"healthFacilityId: {FACILITY_ID} districts: [{district}] "
                              f"roles: [{system}, {extra}]")
     return username
 
@@ -159,6 +158,20 @@ def accepted(response_info) -> dict:
     return answer
 
 
+def refused_graphql(page) -> list[str]:
+    """The GraphQL requests of the page the server refuses (4xx/5xx), by their first field, from now on."""
+    refused: list[str] = []
+
+    def check(response):
+        if response.url.endswith("/api/graphql") and response.status >= 400:
+            text = response.request.post_data or ""
+            match = re.search(r"\{\s*(\w+)", text.replace("\\n", " "))
+            refused.append(f"{response.status} {match.group(1) if match else text[:80]}")
+
+    page.on("response", check)
+    return refused
+
+
 def panel(page, title: str):
     """The Services or the Items table of the claim form."""
     header = page.locator(f"text='{title}'")
@@ -166,9 +179,9 @@ def panel(page, title: str):
 
 
 def column_index(table, header: str) -> int:
-    """The index of a column by its header: the searchers' head cells (th), the claim form's first row (td)."""
-    rows = table.first.evaluate(
-        "table => [...table.querySelectorAll('tr')].map(row => [...row.cells].map(cell => cell.innerText.trim()))")
+    """The index of a column by its header: the searchers' head cells (th), the claim form's first row."""
+    rows = table.first.evaluate("table => [...table.querySelectorAll('tr')]"
+                                ".map(row => [...row.cells].map(cell => cell.innerText.trim()))")
     for texts in rows:
         if header in texts:
             return texts.index(header)
@@ -257,6 +270,7 @@ def save_review_as_fe_claim_does(api: Api, claim_uuid: str, code: str, approved:
 
 def test_a_claim_administrator_enters_and_submits_a_claim(demo_page, world):
     page, api = demo_page, world["api"]
+    refused = refused_graphql(page)
     code = "C" + uuid.uuid4().hex[:7].upper()
     log_in_as(page, world["username"], PASSWORD)
     page.goto(page.base + "/front/claim/healthFacilities")
@@ -268,7 +282,8 @@ def test_a_claim_administrator_enters_and_submits_a_claim(demo_page, world):
     assert world["username"] in control(page, "Claim Administrator").locator("input").input_value()
 
     type_into(page, "Insurance No.", world["chf_id"])
-    page.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === 'Wekesa Amani')")
+    page.wait_for_function("() => [...document.querySelectorAll('input')]"
+                           ".some(input => input.value === 'Wekesa Amani')")  # the insuree's name
     page.locator("text=Policy Information (Active)").wait_for()
     pick_today(page, "Visit Date To")
     pick(page, "Main Diagnosis", DIAGNOSIS)
@@ -288,7 +303,7 @@ def test_a_claim_administrator_enters_and_submits_a_claim(demo_page, world):
         (SERVICE[0], Decimal(SERVICE[2]))]
     prices = {line["item"]["code"]: Decimal(line["priceAsked"]) for line in claim["items"]}
     prices[SERVICE[0]] = Decimal(claim["services"][0]["priceAsked"])
-    assert prices == {"0001": Decimal("10.00"), "0011": Decimal("40.00"), "A1": Decimal("400.00")}  # price lists
+    assert prices == {"0001": Decimal("10.00"), "0011": Decimal("40.00"), "A1": Decimal("400.00")}  # lists
     assert Decimal(claim["claimed"]) == Decimal("700.00")
 
     # the claims list (Entered claims of the facility): select it, submit it
@@ -308,10 +323,12 @@ def test_a_claim_administrator_enters_and_submits_a_claim(demo_page, world):
     choose_status(page, "Checked")
     filter_on_code(page, code)
     assert cell_text(page, code, "Status") == "Checked"
+    assert refused == [], f"the server refused the page's queries: {refused}"
 
 
 def test_a_reviewer_reviews_and_processes_the_claim(demo_page, world):
     page, api = demo_page, world["api"]
+    refused = refused_graphql(page)
     claim = _needs("entered")
     code = claim["code"]
     log_in_as(page, *ADMIN)
@@ -368,10 +385,12 @@ def test_a_reviewer_reviews_and_processes_the_claim(demo_page, world):
     assert Decimal(processed["approved"]) == Decimal("620.00")  # 400 + 10 x 10.00 + 3 x 40.00
     assert Decimal(processed["valuated"]) == Decimal("620.00")
     JOURNEY["processed"] = claim
+    assert refused == [], f"the server refused the page's queries: {refused}"
 
 
 def test_the_claim_search_shows_the_amounts_the_backend_computed(demo_page, world):
     page, api = demo_page, world["api"]
+    refused = refused_graphql(page)
     claim = _needs("processed")
     code = claim["code"]
     backend = read_claim(api, code)
@@ -384,10 +403,12 @@ def test_the_claim_search_shows_the_amounts_the_backend_computed(demo_page, worl
     assert money(backend["claimed"]) in cell_text(page, code, "Claimed")
     assert money(backend["approved"]) in cell_text(page, code, "Approved")
     assert (money(backend["claimed"]), money(backend["approved"])) == ("700.00", "620.00")
+    assert refused == [], f"the server refused the page's queries: {refused}"
 
 
 def test_the_printed_claim_is_a_pdf_with_the_same_totals(demo_page, world):
     page, api = demo_page, world["api"]
+    refused = refused_graphql(page)
     claim = _needs("processed")
     backend = read_claim(api, claim["code"])
     log_in_as(page, *ADMIN)
@@ -412,3 +433,4 @@ def test_the_printed_claim_is_a_pdf_with_the_same_totals(demo_page, world):
     assert "Valuated" in text
     for amount in (backend["claimed"], backend["approved"], backend["valuated"]):
         assert money(amount) in text, (amount, text)
+    assert refused == [], f"the server refused the page's queries: {refused}"
