@@ -16,6 +16,12 @@ The claim administrator is a new user of facility 12 with the demo's Claim Admin
 holding right 111008 (claim review): fe-claim 1.10 renders the whole claim form read-only for a user without
 that right (ClaimForm `readOnly = ... || !rights.includes(RIGHT_CLAIMREVIEW)`), and the demo claim
 administrator JMDP0011 has the rights of the 24.10 Claim Administrator role, which do not include it.
+
+Two things of fe-claim 1.10 itself shape the review step. Its Save button stays disabled on the review of any
+claim with a service (ClaimForm.canSave tests `services.filter(invalid).length - 1`, -1 and so true when every
+service is valid); the test then sends the saveClaimReview that the page's save would send, and delivers the
+review with the page's own button. Each test also fails, naming them, when the server refuses a GraphQL
+request of the pages (the claim and review pages ask `claimHistory(claimUuid)` for their history panel).
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ import pytest
 from openimis.claim.tests.test_print import pdf_text
 from tests.browser.conftest import ADMIN
 from tests.browser.test_insuree import SAVE, control, pick, pick_today, type_into
-from tests.browser.test_location import Api, log_in_as
+from tests.browser.test_location import Api, log_in_as, wait_until
 
 FACILITY_ID = 12  # JMDP001 Huda Dispensary
 FACILITY_CODE = "JMDP001"
@@ -47,8 +53,7 @@ SERVICE = ("A1", "General Consultation", 1)
 ITEMS = [("0001", "ACETYLSALICYLIC", 10), ("0011", "AMOXICILLIN", 5)]
 REVIEWED_ITEM, APPROVED_QUANTITY = "0011", 3
 
-ENTERED, CHECKED, PROCESSED, VALUATED = 2, 4, 8, 16
-STATUS_TEXT = {ENTERED: "Entered", CHECKED: "Checked", VALUATED: "Valuated"}
+ENTERED, CHECKED, VALUATED = 2, 4, 16
 
 JOURNEY: dict = {}
 
@@ -77,8 +82,8 @@ def read_claim(api: Api, code: str) -> dict:
 
 
 def wait_for_claim(api: Api, code: str, condition, timeout: float = 20) -> dict:
-    from tests.browser.test_location import wait_until
-
+    """The claim once `condition` holds (the pages' mutations run before they answer; their effect is
+    read back through the API)."""
     found = {}
 
     def check():
