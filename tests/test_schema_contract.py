@@ -36,7 +36,10 @@ EXTRA_ROOT_FIELDS = {
     "Mutation": {
         "getCsrfToken": "the pinned frontend (fe-core 1.11) calls it at login; the 24.10 dump predates it",
     },
-    "Query": {},
+    "Query": {
+        "claimHistory": "the pinned frontend (fe-claim 1.10, the claim page's history panel) asks it; the "
+                        "24.10 dump predates it",
+    },
 }
 
 # Fields of reference types (object or input) that the reference lacks, added on purpose:

@@ -20,6 +20,7 @@ from openimis.claim.models import (
     ClaimItem,
     ClaimService,
 )
+from openimis.core import inputs
 from openimis.core import selectors as core_selectors
 from openimis.graphql.loading import prefetched
 from openimis.insuree import selectors as insuree_selectors
@@ -118,6 +119,16 @@ def health_facility_allowed(user, health_facility_id: int) -> bool:
     scope = location_selectors.health_facility_scope(user)
     found = location_selectors.current_health_facilities().filter(pk=health_facility_id)
     return (found if scope is None else found.filter(scope)).exists()
+
+
+def claim_history(user, uuid) -> QuerySet:
+    """The versions of a claim the user may see: the current row first, then the earlier states, newest
+    first (none when the uuid is not a visible claim's)."""
+    claim = claim_by(user, uuid=uuid) if inputs.uuid_or_none(uuid) else None
+    if claim is None:
+        return Claim.objects.none()
+    return Claim.objects.filter(Q(pk=claim.pk) | Q(legacy_id=claim.pk)).order_by(
+        F("validity_to").desc(nulls_first=True), "-id")
 
 
 def claim_code_is_free(code: str, health_facility_id=None) -> bool:

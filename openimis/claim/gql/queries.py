@@ -55,6 +55,9 @@ class Query(graphene.ObjectType):
         ClaimGQLType, order_by=False, icd=graphene.String(required=True),
         chfid=graphene.String(required=True))
     claim_attachment_type = OpenIMISConnectionField(ClaimAttachmentTypeGQLType, order_by=False)
+    # the claim page's history panel: fe-claim 1.10 asks it, the 24.10 dump predates it
+    claim_history = OpenIMISConnectionField(ClaimGQLType, order_by=False,
+                                            claim_uuid=graphene.String(required=True))
     # the batch runs that valuated claims (the claim searchers' picker; the claim_batch module runs them)
     batch_runs = OpenIMISConnectionField(BatchRunGQLType)
 
@@ -69,6 +72,7 @@ class Query(graphene.ObjectType):
         "fspFromClaim": READERS,
         "claimWithSameDiagnosis": READERS,
         "claimAttachmentType": AUTHENTICATED,
+        "claimHistory": READERS,
         "batchRuns": (*READERS, *claim_rights.BATCH_RUN_READ),
     }
 
@@ -102,6 +106,9 @@ class Query(graphene.ObjectType):
     def resolve_claim_with_same_diagnosis(self, info, icd, chfid, **kwargs):
         found = selectors.claims_with_same_diagnosis(info.context.user, icd, chfid)
         return found.order_by("-date_from", "-id")
+
+    def resolve_claim_history(self, info, claim_uuid, **kwargs):
+        return selectors.claim_history(info.context.user, claim_uuid)
 
     def resolve_batch_runs(self, info, **kwargs):
         return selectors.batch_runs().order_by("-run_date", "-id")

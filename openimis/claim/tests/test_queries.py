@@ -76,6 +76,12 @@ OPERATIONS = {
                             f"{{ {HF_PICKER} }} }}"),
     "claim code check": "query ($claimCode: String!) { isValid: validateClaimCode(claimCode: $claimCode) }",
     "insuree name": '{ insureeNameByChfid(chfId: "070707070") }',
+    "claim history": ("query ($claimUuid: String!) { claimHistory(claimUuid: $claimUuid) { totalCount "
+                      "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { node { uuid "
+                      "validityTo code jsonExt dateClaimed dateProcessed feedbackStatus reviewStatus claimed "
+                      "approved status restoreId insuree { id uuid chfId lastName otherNames dob "
+                      "insureePolicies { edges { node { policy { id status effectiveDate expiryDate "
+                      "product { id name } } } } } } attachmentsCount } } } }"),
 }
 
 
@@ -181,3 +187,15 @@ def test_pickers_and_checks(demo, admin_gql):
                      "{ edges { node { code } } } }")
     assert claim.code in {node["code"] for node in _nodes(same, "claimWithSameDiagnosis")}
     assert "errors" not in admin_gql(OPERATIONS["attachment types"])
+
+
+def test_the_claim_history_lists_the_versions_of_a_claim(demo, admin_gql):
+    claim = Claim.objects.current().filter(
+        id__in=Claim.objects.filter(legacy_id__isnull=False).values("legacy_id")).order_by("id").first()
+    result = admin_gql(OPERATIONS["claim history"], {"claimUuid": claim.uuid})
+    assert "errors" not in result, result
+    history = result["data"]["claimHistory"]
+    assert history["totalCount"] == 1 + Claim.objects.filter(legacy_id=claim.pk).count()
+    assert history["edges"][0]["node"]["validityTo"] is None
+    assert admin_gql(OPERATIONS["claim history"], {"claimUuid": "no-such"})["data"]["claimHistory"][
+        "edges"] == []
