@@ -561,7 +561,12 @@ def recompute_ded_rems(claim: Claim, audit_user_id: int) -> None:
     """Re-run spec 11.6 step 5 for a Checked claim whose lines a review changed: the passed lines (status
     1) get their product again, priceAdjusted and the claim's ClaimDedRem rows are recomputed, `approved`
     too. A passed line no product pays rejects the claim (reason 3). The caller versioned the claim and
-    its lines; this saves the lines' assignment and the claim's status, rejection reason and approved."""
+    its lines; this saves the lines' assignment and the claim's status, rejection reason and approved.
+    Refused (ValidationFailed) for a claim that is not Checked."""
+    if claim.status != ClaimStatus.CHECKED:
+        raise ValidationFailed(_("Only a checked claim has its deductibles and ceilings computed again"),
+                               _("claim %(code)s has status %(status)s") % {"code": claim.code,
+                                                                            "status": claim.status})
     lines = claim_lines(claim)
     day = coverage.target_date(claim.date_from, claim.date_to)
     for line in lines:

@@ -9,6 +9,8 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openimis.claim.models import Claim, ClaimDedRem, ClaimItem, ClaimService, FeedbackPrompt
@@ -167,6 +169,17 @@ def test_only_a_checked_claim_is_processed(world, admin_user, submit):
     with pytest.raises(ValidationFailed, match="Only a checked claim"):
         process_claim(admin_user, claim.uuid)
     assert _snapshot(claim) == before
+
+
+def test_one_processing_costs_a_bounded_number_of_statements(world, admin_user):
+    other = world.add_item("I7")
+    claim = world.claim(items=[(world.item, 10, 6), (other, 2, 5)], services=[(world.service, 1, 120)])
+    submit_claim(admin_user, claim.uuid)
+    with CaptureQueriesContext(connection) as queries:
+        process_claim(admin_user, claim.uuid)
+    assert len(queries) <= 35, "\n".join(query["sql"] for query in queries.captured_queries)
+    claim.refresh_from_db()
+    assert claim.status == 16
 
 
 def test_an_unknown_claim_is_refused(admin_user):

@@ -373,6 +373,13 @@ def test_resubmission_after_a_review_recomputes_the_ded_rems(world, admin_user):
     assert rows.count() == 2
 
 
+def test_only_a_checked_claim_has_its_ded_rems_recomputed(world, admin_user):
+    claim = world.appendix_b_claim()
+    with pytest.raises(ValidationFailed):
+        recompute_ded_rems(claim, 7)
+    assert not ClaimDedRem.objects.exists()
+
+
 # --- cost -----------------------------------------------------------------------------------------
 
 def test_one_submission_costs_a_bounded_number_of_statements(world, admin_user):
