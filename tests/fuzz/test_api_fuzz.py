@@ -38,7 +38,10 @@ from tests.live_server import (
 pytestmark = pytest.mark.slow  # starts a server
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
-MAX_RSS_KB = 150 * 1024
+# the server idles at about 95 MB; after every root field of the schema is fuzzed (the claim module
+# added 24 fields and the largest argument lists) it holds about 175 MB, the high-water mark of the
+# allocator rather than a leak: fuzzing the claim fields alone ends near 150 MB, each part below it
+MAX_RSS_KB = 190 * 1024
 GRAPHQL_SCHEMA = schema.graphql_schema
 QUERIES = sorted(GRAPHQL_SCHEMA.query_type.fields)
 MUTATIONS = sorted(GRAPHQL_SCHEMA.mutation_type.fields)
