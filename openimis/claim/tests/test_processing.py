@@ -126,6 +126,28 @@ def test_a_ceiling_per_insuree_ignores_the_other_members(world, admin_user):
     assert other.remunerated == Decimal("80.00")
 
 
+def test_a_line_excluded_from_the_ceiling_is_paid_whole(world, admin_user):
+    world.update_product(deductible=None, ceiling=Decimal("50"))
+    world.product_service.ceiling_exclusion_adult = "B"
+    world.product_service.save()
+    claim = processed(admin_user, world.claim(services=[(world.service, 1, 100)]))
+    line = line_of(claim, world.service)
+    assert (line.price_valuated, line.exceed_ceiling_amount) == (Decimal("80.00"), Decimal("0.00"))
+    assert current_ded_rem(claim).rem_g == Decimal("0.00")  # not counted in the ceiling
+
+
+def test_an_in_patient_claim_fills_the_in_patient_columns(world, admin_user):
+    world.update_product(deductible=None, deductible_ip=Decimal("10"), ceiling=None,
+                         ceiling_ip=Decimal("500"))
+    claim = processed(admin_user, world.claim(services=[(world.service, 1, 100)], date_to=D(2024, 4, 3)))
+    assert claim.category == "H"
+    row = current_ded_rem(claim)
+    # 100 - 10 deducted = 90, 80 % = 72
+    assert (row.ded_g, row.ded_ip, row.rem_g, row.rem_ip) == (Decimal("10.00"), Decimal("10.00"),
+                                                              Decimal("72.00"), Decimal("72.00"))
+    assert (row.ded_op, row.rem_op) == (None, None)
+
+
 def test_a_relative_price_leaves_the_claim_processed(world, admin_user):
     world.product_service.price_origin = "R"
     world.product_service.save()
