@@ -19,6 +19,7 @@ from openimis.claim.models import (
     ClaimDedRem,
     ClaimItem,
     ClaimService,
+    ClaimStatus,
 )
 from openimis.core import inputs
 from openimis.core import selectors as core_selectors
@@ -255,3 +256,20 @@ def batch_runs() -> QuerySet:
     """The current batch runs (every user with a claim or batch right sees them: they name a month and a
     region or district, no personal data)."""
     return BatchRun.objects.current()
+
+
+def entered_claims_matching(user, data: dict, filterset_class) -> QuerySet:
+    """The Entered claims the user may see that the claims searcher's filters select (fe-claim's "submit
+    all" sends them as `additionalFilters`), `data` by filter name (`health_facility__uuid`); an unknown
+    filter is refused (ValueError)."""
+    data = dict(data)
+    data.pop("status", None)  # only entered claims are submitted, whatever the searcher showed
+    unknown = sorted(set(data) - set(filterset_class.base_filters))
+    if unknown:
+        raise ValueError(", ".join(unknown))
+    queryset = claims(user).filter(status=ClaimStatus.ENTERED)
+    found = filterset_class(data=data, queryset=queryset)
+    if not found.is_valid():
+        raise ValueError("; ".join(f"{name}: {' '.join(map(str, problems))}"
+                                   for name, problems in found.form.errors.items()))
+    return found.qs.order_by("id")

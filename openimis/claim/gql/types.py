@@ -9,6 +9,7 @@ import graphene
 from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from graphene.utils.str_converters import to_snake_case
 from graphene_django import DjangoObjectType
 
 from openimis.claim import rights as claim_rights
@@ -147,6 +148,13 @@ ClaimAttachmentFilter = type("ClaimAttachmentFilter", (django_filters.FilterSet,
     **_count_filters("claim__"),
     "Meta": type("Meta", (), {"model": ClaimAttachment, "fields": ATTACHMENT_FILTER_FIELDS}),
 })
+
+
+def claim_filter_data(filters: dict) -> dict:
+    """The claims searcher's arguments by filter name: `healthFacility_Location_Uuid` ->
+    `health_facility__location__uuid` (fe-claim's "submit all" sends them as a JSON object)."""
+    return {"__".join(to_snake_case(part) for part in name.split("_")): value
+            for name, value in filters.items()}
 
 
 class ClaimAdminGQLType(OpenIMISNodeType):

@@ -199,3 +199,22 @@ def test_the_claim_history_lists_the_versions_of_a_claim(demo, admin_gql):
     assert history["edges"][0]["node"]["validityTo"] is None
     assert admin_gql(OPERATIONS["claim history"], {"claimUuid": "no-such"})["data"]["claimHistory"][
         "edges"] == []
+
+
+def test_submit_all_selects_the_entered_claims_the_searchers_filters_select(demo):
+    from openimis.claim.gql.types import ClaimFilter, claim_filter_data
+    from openimis.claim.selectors import entered_claims_matching
+    from openimis.core.models import User
+
+    admin = User.objects.get(username=DEMO_LOGIN[0])
+    claim = Claim.objects.current().filter(status=2).order_by("id").first()
+    facility = claim.health_facility.uuid
+
+    def matching(filters):
+        return entered_claims_matching(admin, claim_filter_data(filters), ClaimFilter)
+
+    found = matching({"status": 2, "healthFacility_Uuid": facility})
+    assert set(found) == set(Claim.objects.current().filter(status=2, health_facility=claim.health_facility))
+    assert list(matching({"code_Icontains": claim.code})) == [claim]
+    with pytest.raises(ValueError, match="no_such"):
+        matching({"noSuch": 1})
