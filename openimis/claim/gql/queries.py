@@ -13,25 +13,14 @@ from openimis.claim.gql.types import (
     ClaimAttachmentTypeGQLType,
     ClaimGQLType,
 )
-from openimis.core.gql.types import OfficerGQLType
+from openimis.core.gql.types import OFFICER_FILTER_FIELDS, OfficerGQLType
 from openimis.graphql.connection import OpenIMISConnectionField
-from openimis.graphql.filter_fields import EXACT_OR_CONTAINS
 from openimis.graphql.rights import AUTHENTICATED
 from openimis.location.gql.types import HealthFacilityGQLType
 
 READERS = claim_rights.CLAIM_READ
 # the claim form's pickers: whoever enters or reads claims
 PICKERS = (*READERS, *claim_rights.CLAIM_ADMIN_READ)
-
-CLAIM_OFFICER_FILTER_FIELDS = {
-    "id": ["exact"],
-    "uuid": ["exact"],
-    "code": EXACT_OR_CONTAINS,
-    "last_name": EXACT_OR_CONTAINS,
-    "other_names": EXACT_OR_CONTAINS,
-    "dob": ["exact"],
-}
-
 
 class Query(graphene.ObjectType):
     claims = OpenIMISConnectionField(
@@ -46,7 +35,7 @@ class Query(graphene.ObjectType):
         ClaimAdminGQLType, order_by=False, search=graphene.String(), region_uuid=graphene.String(),
         district_uuid=graphene.String())
     claim_officers = OpenIMISConnectionField(
-        OfficerGQLType, order_by=False, fields=CLAIM_OFFICER_FILTER_FIELDS, search=graphene.String())
+        OfficerGQLType, order_by=False, fields=OFFICER_FILTER_FIELDS, search=graphene.String())
     insuree_name_by_chfid = graphene.String(chf_id=graphene.String(required=True))
     validate_claim_code = graphene.Boolean(claim_code=graphene.String(required=True))
     fsp_from_claim = graphene.Field(HealthFacilityGQLType, insuree_code=graphene.String(required=True),
