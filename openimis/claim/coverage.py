@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from openimis.claim import valuation
 from openimis.claim.models import Claim, ClaimDedRem, ClaimItem, ClaimService, ClaimStatus
@@ -234,3 +235,216 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     following = datetime.date(year + (month == 12), month % 12 + 1, 1)
     last = (following - datetime.timedelta(days=1)).day
     return datetime.date(year, month, min(day.day, last))
+
+
+# --- what the claims of one submission or processing share ------------------------------------
+
+def _ded_rem(row) -> valuation.DedRem:
+    """A stored (or about to be stored) ClaimDedRem row as the pure valuation reads it."""
+    return valuation.DedRem(
+        insuree_id=row.insuree_id, ded_g=_amount(row.ded_g), rem_g=_amount(row.rem_g),
+        ded_ip=_amount(row.ded_ip), rem_ip=_amount(row.rem_ip), ded_op=_amount(row.ded_op),
+        rem_op=_amount(row.rem_op),
+        rem_category={category: _amount(getattr(row, column))
+                      for category, column in CATEGORY_COLUMNS.items()})
+
+
+def _runs_on(start: datetime.date | None, end: datetime.date | None, day: datetime.date) -> bool:
+    """`start ≤ day ≤ end` as the database compares them (a missing bound compares false)."""
+    return start is not None and end is not None and start <= day <= end
+
+
+class SharedReads:
+    """What the claims of one submission or processing read, loaded once for all of them: the insurees'
+    coverages, the facilities' price lists, the product lines and the policies' members, which the batch
+    does not change, and the earlier lines and claims of the insurees and the ClaimDedRem rows of the
+    policies, which it does: the claims the batch checks or valuates are added to them in memory as it
+    goes (`record_checked`, `set_ded_rems`), so each claim sees the ones before it as if they had been
+    written, and the rows are written once at the end (`write`)."""
+
+    def __init__(self, claims: list, medical_ids: dict, checks: bool = False):
+        self.claims = claims
+        self.batch_ids = {claim.pk for claim in claims}
+        self.insuree_ids = {claim.insuree_id for claim in claims}
+        self.medical_ids = medical_ids  # kind -> {item or service id} of the batch's lines
+        self.checks = checks
+        self.age_of_majority = age_of_majority()
+        self._prices: dict = {}
+        self._product_lines: dict = {}
+        self._product_ids: set = set()
+        self._coverages: dict = {}
+        self._covers: dict | None = None
+        self._members: dict = {}
+        self._stored_ded_rems: dict = {}  # policy id -> [(claim id, valuation.DedRem)] as read
+        self._new_ded_rems: dict = {}  # policy id -> {claim id: [valuation.DedRem]} the batch computed
+        self._earlier_lines: dict | None = None  # (kind, insuree id) -> {medical id: [(claim id, line)]}
+        self._earlier_claims: dict | None = None  # insuree id -> [(claim id, category, day)]
+        self.new_ded_rems: dict = {}  # claim id -> [ClaimDedRem to write]
+
+    # --- what the batch does not change ---------------------------------------------------------
+    def prices(self, kind: str, health_facility) -> dict:
+        key = (kind, getattr(health_facility, f"{PRICELIST_FIELD[kind]}_id"))
+        if key not in self._prices:
+            self._prices[key] = price_list_prices(kind, health_facility, self.medical_ids.get(kind))
+        return self._prices[key]
+
+    def load_coverages(self, pairs) -> None:
+        """The coverages of every (insuree id, target day) of the batch, in one statement."""
+        pairs = {pair for pair in pairs if pair[1] is not None and pair not in self._coverages}
+        if not pairs:
+            return
+        query = None
+        for insuree_id, day in sorted(pairs):
+            one = policy_selectors.covering(insuree_id, day)
+            query = one if query is None else query | one
+        rows = list(query.select_related("policy", "policy__product")
+                    .order_by("policy__effective_date", "policy_id", "id"))
+        for insuree_id, day in pairs:
+            self._coverages[(insuree_id, day)] = [
+                Coverage(row, row.policy, row.policy.product) for row in rows
+                if row.insuree_id == insuree_id and _runs_on(row.effective_date, row.expiry_date, day)
+                and _runs_on(row.policy.effective_date, row.policy.expiry_date, day)]
+
+    def coverages(self, insuree_id: int, day: datetime.date) -> list[Coverage]:
+        if (insuree_id, day) not in self._coverages:
+            self.load_coverages([(insuree_id, day)])
+        return self._coverages.get((insuree_id, day), [])
+
+    def all_coverages(self) -> list[Coverage]:
+        return [cover for covers in self._coverages.values() for cover in covers]
+
+    def has_insuree_cover(self, insuree_id: int, date_from: datetime.date, day: datetime.date) -> bool:
+        """`has_insuree_cover` from the insurees' current insuree-policies, read once."""
+        if self._covers is None:
+            self._covers = defaultdict(list)
+            rows = (policy_selectors.current_insuree_policies().filter(insuree_id__in=list(self.insuree_ids))
+                    .values_list("insuree_id", "effective_date", "expiry_date"))
+            for row_insuree_id, effective, expiry in rows:
+                self._covers[row_insuree_id].append((effective, expiry))
+        return any(effective is not None and expiry is not None and effective <= date_from and expiry >= day
+                   for effective, expiry in self._covers.get(insuree_id, ()))
+
+    def load_product_lines(self, product_ids) -> None:
+        """The current product lines of these products (and of those loaded before) covering the batch's
+        items and services; nothing is read when every product was."""
+        wanted = set(product_ids)
+        if wanted <= self._product_ids:
+            return
+        self._product_ids |= wanted
+        for kind in (ITEM, SERVICE):
+            self._product_lines[kind] = product_lines(kind, self._product_ids, self.medical_ids.get(kind))
+
+    def product_lines(self, kind: str) -> dict:
+        return self._product_lines.get(kind, {})
+
+    def load_policies(self, policy_ids) -> None:
+        """The members and the current ClaimDedRem rows of these policies."""
+        policy_ids = sorted(set(policy_ids) - set(self._members))
+        if not policy_ids:
+            return
+        for policy_id in policy_ids:
+            self._members[policy_id] = []
+            self._stored_ded_rems[policy_id] = []
+        rows = (policy_selectors.current_insuree_policies().filter(policy_id__in=policy_ids)
+                .values_list("policy_id", "insuree_id", "effective_date", "expiry_date"))
+        for policy_id, insuree_id, effective, expiry in rows:
+            self._members[policy_id].append((insuree_id, effective, expiry))
+        for row in ClaimDedRem.objects.current().filter(policy_id__in=policy_ids).order_by("id"):
+            self._stored_ded_rems[row.policy_id].append((row.claim_id, _ded_rem(row)))
+
+    def members_at(self, policy_id: int, day: datetime.date) -> int:
+        """`members_at` for one policy, from its rows read once."""
+        return len({insuree_id for insuree_id, effective, expiry in self._members.get(policy_id, ())
+                    if effective is not None and effective <= day and (expiry is None or expiry >= day)})
+
+    def policy_contexts(self, policies: dict, claim_id: int, day: datetime.date) -> dict:
+        """`policy_contexts`, from the rows read once and the batch's own rows."""
+        self.load_policies(policies)
+        contexts = {}
+        for policy_id, (_policy, product) in policies.items():
+            # the stored rows but those of the claim and of the claims the batch gave new ones, then these
+            stored = [row for owner, row in self._stored_ded_rems[policy_id]
+                      if owner != claim_id and owner not in self.new_ded_rems]
+            computed = [row for owner, rows in self._new_ded_rems.get(policy_id, {}).items()
+                        if owner != claim_id for row in rows]
+            previous = tuple(stored + computed)
+            contexts[policy_id] = valuation.PolicyContext(product=product_rules(product),
+                                                          members=self.members_at(policy_id, day) or 1,
+                                                          previous=previous)
+        return contexts
+
+    # --- what the batch changes ---------------------------------------------------------------
+    def set_ded_rems(self, claim, rows: list) -> None:
+        """The claim's ClaimDedRem rows are now `rows` (none for a rejected claim): the rows the claim had
+        end, these are written by `write`, and the next claims of the batch count them."""
+        for by_claim in self._new_ded_rems.values():
+            by_claim.pop(claim.pk, None)
+        for row in rows:
+            self._new_ded_rems.setdefault(row.policy_id, {}).setdefault(claim.pk, []).append(_ded_rem(row))
+        self.new_ded_rems[claim.pk] = rows
+
+    def earlier_lines(self, kind: str, insuree_id: int, claim_id: int) -> dict:
+        """`earlier_lines` of the batch's items (services) for one claim."""
+        if self._earlier_lines is None:
+            self._load_earlier()
+        found = self._earlier_lines.get((kind, insuree_id), {})
+        return {medical_id: [line for owner, line in lines if owner != claim_id]
+                for medical_id, lines in found.items()}
+
+    def earlier_claims(self, insuree_id: int, claim_id: int) -> list:
+        if self._earlier_claims is None:
+            self._load_earlier()
+        return [(category, day) for owner, category, day in self._earlier_claims.get(insuree_id, ())
+                if owner != claim_id]
+
+    def _load_earlier(self) -> None:
+        """The passed lines and the claims of the insurees that count for the limits, in three statements;
+        read before the batch changes anything (the claims it checks are added by `record_checked`)."""
+        self._earlier_lines = defaultdict(lambda: defaultdict(list))
+        for kind in (ITEM, SERVICE):
+            medical_ids = self.medical_ids.get(kind)
+            if not medical_ids:
+                continue
+            medical = MEDICAL_FIELD[kind]
+            rows = (LINE_MODELS[kind].objects.current()
+                    .filter(status=LINE_PASSED, claim__validity_to__isnull=True,
+                            claim__insuree_id__in=list(self.insuree_ids),
+                            claim__status__in=SUBMITTED_STATUSES,
+                            **{f"{medical}_id__in": list(medical_ids)})
+                    .annotate(day=Coalesce("claim__date_to", "claim__date_from"),
+                              quantity=Coalesce("qty_approved", "qty_provided"))
+                    .values_list("claim__insuree_id", "claim_id", f"{medical}_id", "quantity", "day"))
+            for insuree_id, claim_id, medical_id, quantity, day in rows:
+                self._earlier_lines[(kind, insuree_id)][medical_id].append(
+                    (claim_id, EarlierLine(medical_id, Decimal(quantity), day)))
+        self._earlier_claims = defaultdict(list)
+        rows = (Claim.objects.current()
+                .filter(insuree_id__in=list(self.insuree_ids), status__in=SUBMITTED_STATUSES)
+                .annotate(day=Coalesce("date_to", "date_from"))
+                .values_list("insuree_id", "pk", "category", "day"))
+        for insuree_id, claim_id, category, day in rows:
+            self._earlier_claims[insuree_id].append((claim_id, category, day))
+
+    def record_checked(self, claim, category: str | None, passed_lines) -> None:
+        """A claim of the batch became Checked: its passed lines ((kind, medical id, quantity)) and the
+        claim itself count for the frequency, provision and category limits of the next claims."""
+        if not self.checks:
+            return  # validations disabled: the limits are never checked
+        if self._earlier_lines is None:
+            self._load_earlier()
+        day = target_date(claim.date_from, claim.date_to)
+        for kind, medical_id, quantity in passed_lines:
+            self._earlier_lines[(kind, claim.insuree_id)][medical_id].append(
+                (claim.pk, EarlierLine(medical_id, Decimal(quantity), day)))
+        self._earlier_claims[claim.insuree_id].append((claim.pk, category, day))
+
+    def write(self, audit_user_id: int) -> None:
+        """End the ClaimDedRem rows of the claims given new ones (or none), write the new ones."""
+        if not self.new_ded_rems:
+            return
+        ClaimDedRem.objects.current().filter(claim_id__in=list(self.new_ded_rems)).update(
+            validity_to=timezone.now())
+        rows = [row for rows in self.new_ded_rems.values() for row in rows]
+        if rows:
+            ClaimDedRem.objects.bulk_create(rows)
+        self.new_ded_rems = {}

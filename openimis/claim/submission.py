@@ -1,14 +1,19 @@
 """Claim submission (spec 11.6, with the rejection codes of 11.5 and the product assignment of 11.7).
 
-`submit_claim` checks an Entered claim and leaves it Checked (4) or Rejected (1); a claim the checks
-reject is a successful outcome, saved like a checked one. `recompute_ded_rems` re-runs step 5 (product
-assignment, deductibles and ceilings without valuation, ClaimDedRem rows) for a Checked claim whose lines
-a review changed. Both run in the caller's transaction (a nested savepoint when it has one); the claim is
-read again under a row lock and its status checked after the lock, so two concurrent submissions of one
-claim check it once and the second is refused.
+`submit_claims` checks Entered claims, each left Checked (4) or Rejected (1); a claim the checks reject is
+a successful outcome, saved like a checked one; an unknown claim or one that is not Entered is refused,
+and then the whole batch (`run_for_each`: all or nothing, every refusal reported). `submit_claim` does it
+for one claim. `recompute_ded_rems` re-runs step 5 (product assignment, deductibles and ceilings without
+valuation, ClaimDedRem rows) for a Checked claim whose lines a review changed. They run in the caller's
+transaction (a nested savepoint when it has one); the claims are read under a row lock (in id order, so
+concurrent batches do not deadlock) and their status checked after the lock, so two concurrent
+submissions of one claim check it once and the second is refused.
 
-Everything the checks need is read once per claim (price lists, product lines, policies, earlier lines
-and claims of the insuree), not once per line.
+A batch reads what its claims need once for all of them (`ClaimBatch`, `coverage.SharedReads`: the
+claims, their lines, the insurees' policies, the price lists, the product lines, earlier lines and claims,
+ClaimDedRem rows), checks the claims one after the other in the order given, each seeing the ones before
+it (frequency, maximum provision, category maxima, deductibles and ceilings) as one-by-one submissions
+would, and writes everything at the end in a few statements: a constant number of statements per batch.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,8 +32,9 @@ from openimis.claim.coverage import ITEM, LINE_PASSED, LINE_REJECTED, SERVICE
 from openimis.claim.models import Claim, ClaimDedRem, ClaimItem, ClaimService, ClaimStatus
 from openimis.core.configuration import module_config
 from openimis.core.errors import ValidationFailed
-from openimis.core.history import lock
+from openimis.core.history import new_uuid
 from openimis.core.services import audit_id
+from openimis.graphql.mutations import max_ids, run_for_each
 from openimis.insuree import selectors as insuree_selectors
 
 # rejection reasons (spec 11.5)
@@ -57,6 +64,11 @@ SUBMITTED_LINE_FIELDS = ["validity_from", "audit_user_id", "status", "rejection_
                          "limitation_value", "price_adjusted"]
 ASSIGNED_LINE_FIELDS = ["status", "rejection_reason", "product", "policy", "price_origin", "limitation",
                         "limitation_value", "price_adjusted"]
+# the claim columns submission writes
+SUBMITTED_CLAIM_FIELDS = ["validity_from", "audit_user_id", "status", "rejection_reason", "category",
+                          "approved", "submit_stamp", "audit_user_id_submit"]
+# rows per UPDATE statement of `update_rows`
+UPDATE_CHUNK = 500
 
 
 @dataclass
@@ -93,6 +105,7 @@ class Facts:
     health_facility: object
     coverages: list
     adult: bool
+    reads: coverage.SharedReads
     category: str = VISIT
     prices: dict = field(default_factory=dict)  # kind -> {medical id: price}
     product_lines: dict = field(default_factory=dict)  # kind -> {(product id, medical id): line}
@@ -104,24 +117,157 @@ class Facts:
         return self.day != self.claim.date_from
 
 
-# --- reading the claim ------------------------------------------------------------------------
+# --- reading and writing the claims of a batch -------------------------------------------------------
 
-def locked_claim(actor, uuid) -> Claim:
-    """The current claim `uuid` the actor may act on, read again under a row lock."""
-    claim = selectors.claim_by(actor, uuid=uuid) if uuid else None
-    if claim is None:
-        raise ValidationFailed(_("Claim not found"), str(uuid))
-    lock(claim)
-    if not claim.is_current:  # deleted by a transaction that committed while this one waited
-        raise ValidationFailed(_("Claim not found"), str(uuid))
-    return claim
+def _locking(queryset):
+    """`queryset` under a row lock held until the transaction ends (FOR NO KEY UPDATE on PostgreSQL, as
+    `openimis.core.history.lock` takes it); as it is without row locks (SQLite: a writing transaction
+    holds the whole database) or outside a transaction."""
+    features = connection.features
+    if not (features.has_select_for_update and connection.in_atomic_block):
+        return queryset
+    return queryset.select_for_update(no_key=features.has_select_for_no_key_update)
+
+
+def locked_claims(actor, uuids) -> dict:
+    """{uuid: claim} of the claims among `uuids` the actor may act on, read again under a row lock, in id
+    order (a claim deleted while this waited for its lock is there, no longer current)."""
+    keys = sorted({str(uuid) for uuid in uuids or () if uuid})
+    if not keys:
+        return {}
+    ids = list(selectors.claims(actor).filter(uuid__in=keys).values_list("pk", flat=True))
+    if not ids:
+        return {}
+    rows = list(_locking(Claim._base_manager.filter(pk__in=ids).order_by("id")))
+    return {claim.uuid: claim for claim in rows}
 
 
 def claim_lines(claim: Claim) -> list[Line]:
     """The claim's current lines, items first, each in entry order, with their item or service."""
-    items = ClaimItem.objects.current().filter(claim=claim).select_related("item").order_by("id")
-    services = ClaimService.objects.current().filter(claim=claim).select_related("service").order_by("id")
-    return [Line(ITEM, row) for row in items] + [Line(SERVICE, row) for row in services]
+    return lines_of([claim])[claim.pk]
+
+
+def lines_of(claims: list) -> dict:
+    """{claim id: [Line]}: the current lines of these claims, items first, each in entry order, with their
+    item or service (two statements)."""
+    found = {claim.pk: [] for claim in claims}
+    if not claims:
+        return found
+    for kind, model, medical in ((ITEM, ClaimItem, "item"), (SERVICE, ClaimService, "service")):
+        rows = (model.objects.current().filter(claim_id__in=list(found)).select_related(medical)
+                .order_by("id"))
+        for row in rows:
+            found[row.claim_id].append(Line(kind, row))
+    return found
+
+
+def medical_ids_of(lines) -> dict:
+    """{kind: {item or service id}} of these lines."""
+    found: dict = {ITEM: set(), SERVICE: set()}
+    for line in lines:
+        found[line.kind].add(line.medical_id)
+    return found
+
+
+def history_copy(record, now):
+    """The history row keeping the stored state of `record` (read under its lock, not yet changed): a new
+    row with a new uuid, `validity_to` now and `legacy_id` the record's id (openimis.core.history)."""
+    values = {model_field.attname: getattr(record, model_field.attname)
+              for model_field in record._meta.concrete_fields if not model_field.primary_key}
+    values.update(validity_to=now, legacy_id=record.pk)
+    if "uuid" in values:
+        values["uuid"] = new_uuid()
+    return type(record)(**values)
+
+
+def update_rows(model, rows: list, fields: list[str]) -> None:
+    """Write `fields` of these rows: on PostgreSQL and SQLite one UPDATE ... FROM (VALUES ...) per 500 rows
+    (Django's bulk update builds a CASE per field and row, slower than the statements it saves), else
+    Django's bulk update."""
+    if not rows:
+        return
+    vendor = connection.vendor
+    if vendor not in ("postgresql", "sqlite"):
+        model._base_manager.bulk_update(rows, fields)
+        return
+    meta = model._meta
+    columns = [meta.pk] + [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    table, key = quote(meta.db_table), quote(meta.pk.column)
+    if vendor == "postgresql":  # typed cells: a column of NULLs is no text column
+        cells = "(" + ", ".join(f"CAST(%s AS {column.cast_db_type(connection)})" for column in columns) + ")"
+        names = ", ".join(quote(column.column) for column in columns)
+        source, value = f"AS v({names})", [f"v.{quote(column.column)}" for column in columns]
+    else:  # SQLite names the columns of VALUES column1, column2, ...
+        cells = "(" + ", ".join("%s" for _column in columns) + ")"
+        source, value = "AS v", [f"v.column{index}" for index in range(1, len(columns) + 1)]
+    assignments = ", ".join(f"{quote(column.column)} = {value[index]}"
+                            for index, column in enumerate(columns) if index)
+    for begin in range(0, len(rows), UPDATE_CHUNK):
+        chunk = rows[begin:begin + UPDATE_CHUNK]
+        parameters = [column.get_db_prep_save(getattr(row, column.attname), connection)
+                      for row in chunk for column in columns]
+        sql = (f"UPDATE {table} SET {assignments} FROM (VALUES {', '.join([cells] * len(chunk))}) {source} "
+               f"WHERE {table}.{key} = {value[0]}")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+
+
+class ClaimBatch:
+    """The claims of one submission or processing: read under lock with their lines at the start, worked
+    on one by one (`claim`), written at the end (`write`)."""
+
+    def __init__(self, actor, uuids, status: int):
+        self.audit_user_id = audit_id(actor)
+        self.now = timezone.now()
+        self.status = status
+        self.claims = locked_claims(actor, uuids)
+        self.workable = [claim for claim in self.claims.values()
+                         if claim.is_current and claim.status == status]
+        prefetch_related_objects(self.workable, "health_facility")
+        self.lines = lines_of(self.workable)
+        self.done: list[Claim] = []
+        self.history: list = []
+        self.line_history: dict = {ITEM: [], SERVICE: []}
+        self.changed_lines: dict = {ITEM: [], SERVICE: []}
+
+    def all_lines(self) -> list[Line]:
+        return [line for lines in self.lines.values() for line in lines]
+
+    def claim(self, uuid, refusal: str) -> Claim:
+        """The claim `uuid` of the batch, refused (ValidationFailed) when unknown, out of the actor's reach,
+        no longer current or not in the batch's status (`refusal` says which status)."""
+        claim = self.claims.get(str(uuid)) if uuid else None
+        if claim is None or not claim.is_current:
+            raise ValidationFailed(_("Claim not found"), str(uuid))
+        if claim.status != self.status:
+            detail = _("claim %(code)s has status %(status)s") % {"code": claim.code, "status": claim.status}
+            raise ValidationFailed(refusal, detail)
+        return claim
+
+    def version(self, claim: Claim, lines: list[Line]) -> None:
+        """Keep the stored state of the claim and of these lines as history rows (written by `write`); they
+        were read after the claim's lock, which every writer of a claim and its lines takes."""
+        self.history.append(history_copy(claim, self.now))
+        claim.validity_from = self.now
+        claim.audit_user_id = self.audit_user_id
+        for line in lines:
+            self.line_history[line.kind].append(history_copy(line.row, self.now))
+            line.row.validity_from = self.now
+            line.row.audit_user_id = self.audit_user_id
+            self.changed_lines[line.kind].append(line.row)
+        self.done.append(claim)
+
+    def write(self, line_fields: list[str], claim_fields: list[str]) -> None:
+        """The history rows, the lines' and the claims' new state."""
+        if self.history:
+            Claim.objects.bulk_create(self.history)
+        for kind, rows in self.line_history.items():
+            if rows:
+                coverage.LINE_MODELS[kind].objects.bulk_create(rows)
+        for kind, rows in self.changed_lines.items():
+            update_rows(coverage.LINE_MODELS[kind], rows, line_fields)
+        update_rows(Claim, self.done, claim_fields)
 
 
 def version_lines(lines: list[Line], audit_user_id: int) -> None:
@@ -130,23 +276,18 @@ def version_lines(lines: list[Line], audit_user_id: int) -> None:
     now = timezone.now()
     copies: dict = {ITEM: [], SERVICE: []}
     for line in lines:
-        row = line.row
-        values = {model_field.attname: getattr(row, model_field.attname)
-                  for model_field in row._meta.concrete_fields if not model_field.primary_key}
-        values.update(validity_to=now, legacy_id=row.pk)
-        copies[line.kind].append(type(row)(**values))
-        row.validity_from = now
-        row.audit_user_id = audit_user_id
+        copies[line.kind].append(history_copy(line.row, now))
+        line.row.validity_from = now
+        line.row.audit_user_id = audit_user_id
     for kind, rows in copies.items():
         if rows:
             coverage.LINE_MODELS[kind].objects.bulk_create(rows)
 
 
 def save_lines(lines: list[Line], fields: list[str]) -> None:
-    """One UPDATE of `fields` per line: a claim has a few lines, for which Django builds a bulk update's
-    CASE expressions (one per field and line) more slowly than the plain statements."""
-    for line in lines:
-        line.row.save(update_fields=fields)
+    """Write `fields` of these lines (one statement per kind)."""
+    for kind in (ITEM, SERVICE):
+        update_rows(coverage.LINE_MODELS[kind], [line.row for line in lines if line.kind == kind], fields)
 
 
 def approved_amount(lines: list[Line]) -> Decimal:
@@ -177,17 +318,17 @@ def patient_mask(insuree, adult: bool) -> int:
     return (MALE if gender in ("M", "O") else FEMALE) | (ADULT if adult else MINOR)
 
 
-def _is_adult(insuree, day: datetime.date) -> bool:
-    return valuation.is_adult(getattr(insuree, "dob", None), day, coverage.age_of_majority())
+def _is_adult(insuree, day: datetime.date, age_of_majority: int) -> bool:
+    return valuation.is_adult(getattr(insuree, "dob", None), day, age_of_majority)
 
 
 # --- the checks ---------------------------------------------------------------------------------
 
-def claim_reason(claim: Claim, insuree, day: datetime.date | None) -> int:
+def claim_reason(claim: Claim, insuree, day: datetime.date | None, reads: coverage.SharedReads) -> int:
     """Spec 11.6 step 2: 9 for invalid dates, 7 for an insuree not current or not covered, else 0."""
     if day is None or (claim.date_from and claim.date_claimed and claim.date_claimed < claim.date_from):
         return INVALID_DATES
-    if insuree is None or not coverage.has_insuree_cover(claim.insuree_id, claim.date_from, day):
+    if insuree is None or not reads.has_insuree_cover(claim.insuree_id, claim.date_from, day):
         return INSUREE_NOT_COVERED
     return 0
 
@@ -257,7 +398,7 @@ def _category_maximum_reason(facts: Facts, cover) -> int:
     if maximum is None:
         return 0
     if facts.earlier_claims is None:
-        facts.earlier_claims = coverage.earlier_claims(facts.claim.insuree_id, facts.claim.pk)
+        facts.earlier_claims = facts.reads.earlier_claims(facts.claim.insuree_id, facts.claim.pk)
     window = cover.window
     matching = {facts.category, None} if facts.category == VISIT else {facts.category}
     count = sum(1 for category, day in facts.earlier_claims if category in matching and _within(day, window))
@@ -323,23 +464,23 @@ def line_reason(facts: Facts, line: Line) -> int:
     return _product_reason(facts, line)
 
 
-def current_insuree(claim: Claim):
-    """The claim's insuree when still current (None once deleted)."""
-    return insuree_selectors.current_insurees().filter(pk=claim.insuree_id).first()
+def current_insurees(claims: list) -> dict:
+    """{insuree id: insuree} of the claims' insurees still current (a deleted one is missing)."""
+    ids = {claim.insuree_id for claim in claims}
+    return {insuree.pk: insuree for insuree in insuree_selectors.current_insurees().filter(pk__in=list(ids))}
 
 
-def _load_facts(claim: Claim, lines: list[Line], day: datetime.date, checks: bool, insuree) -> Facts:
+def _load_facts(claim: Claim, lines: list[Line], day: datetime.date, checks: bool, insuree,
+                reads: coverage.SharedReads) -> Facts:
     facts = Facts(claim=claim, day=day, insuree=insuree, health_facility=claim.health_facility,
-                  coverages=coverage.valid_coverages(claim.insuree_id, day),
-                  adult=_is_adult(insuree, day))
+                  coverages=reads.coverages(claim.insuree_id, day),
+                  adult=_is_adult(insuree, day, reads.age_of_majority), reads=reads)
     facts.category = claim_category(lines, facts.in_patient)
-    product_ids = {cover.product.pk for cover in facts.coverages}
+    reads.load_product_lines({cover.product.pk for cover in facts.coverages})
     for kind in (ITEM, SERVICE):
-        ids = {line.medical_id for line in lines if line.kind == kind}
-        facts.prices[kind] = coverage.price_list_prices(kind, facts.health_facility, ids)
-        facts.product_lines[kind] = coverage.product_lines(kind, product_ids, ids)
-        facts.earlier_lines[kind] = (coverage.earlier_lines(kind, claim.insuree_id, claim.pk, ids)
-                                     if checks else {})
+        facts.prices[kind] = reads.prices(kind, facts.health_facility)
+        facts.product_lines[kind] = reads.product_lines(kind)
+        facts.earlier_lines[kind] = reads.earlier_lines(kind, claim.insuree_id, claim.pk) if checks else {}
     return facts
 
 
@@ -431,22 +572,22 @@ def claim_data(claim: Claim, category: str | None) -> valuation.ClaimData:
                                category=category, hf_level=claim.health_facility.level)
 
 
-def close_ded_rems(claim: Claim) -> None:
-    """End the claim's current ClaimDedRem rows (a re-validated or rejected claim consumes nothing)."""
-    ClaimDedRem.objects.current().filter(claim=claim).update(validity_to=timezone.now())
+def close_ded_rems(claim: Claim, reads: coverage.SharedReads) -> None:
+    """The claim's current ClaimDedRem rows end (a re-validated or rejected claim consumes nothing)."""
+    reads.set_ded_rems(claim, [])
 
 
 def write_ded_rems(claim: Claim, result: valuation.ClaimValuation, contexts: dict,
-                   audit_user_id: int) -> None:
-    """Replace the claim's ClaimDedRem rows by one row per policy the valuation used."""
-    close_ded_rems(claim)
+                   audit_user_id: int, reads: coverage.SharedReads) -> None:
+    """Replace the claim's ClaimDedRem rows by one row per policy the valuation used (written with the
+    batch, counted at once by its next claims)."""
     rows = []
     for policy_id, row in result.ded_rems.items():
         hospital = valuation.is_hospital_claim(contexts[policy_id].product.ceiling_interpretation,
                                                claim.date_from, claim.date_to, claim.health_facility.level)
         rows.append(ClaimDedRem(policy_id=policy_id, insuree_id=claim.insuree_id, claim=claim,
                                 audit_user_id=audit_user_id, **coverage.ded_rem_columns(row, hospital)))
-    ClaimDedRem.objects.bulk_create(rows)
+    reads.set_ded_rems(claim, rows)
 
 
 def assign_and_account(facts: Facts, lines: list[Line], audit_user_id: int) -> bool:
@@ -459,13 +600,13 @@ def assign_and_account(facts: Facts, lines: list[Line], audit_user_id: int) -> b
     for line in unpaid:
         line.reason = NO_PRODUCT
     if unpaid or not passed:
-        reject(claim, lines, NO_PRODUCT if unpaid else NOT_IN_REGISTERS)
+        reject(claim, lines, NO_PRODUCT if unpaid else NOT_IN_REGISTERS, facts.reads)
         return False
     policies = {}
     for line in passed:
         cover = next(cover for cover, _product_line in line.pairs if cover.policy.pk == line.row.policy_id)
         policies[cover.policy.pk] = (cover.policy, cover.product)
-    contexts = coverage.policy_contexts(policies, claim.pk, facts.day)
+    contexts = facts.reads.policy_contexts(policies, claim.pk, facts.day)
     product_lines = {line.row.pk: next(product_line for cover, product_line in line.pairs
                                        if cover.policy.pk == line.row.policy_id
                                        and cover.product.pk == line.row.product_id)
@@ -478,7 +619,7 @@ def assign_and_account(facts: Facts, lines: list[Line], audit_user_id: int) -> b
         price = adjusted.get((line.kind, line.row.pk))
         if price is not None:
             line.row.price_adjusted = price
-    write_ded_rems(claim, result, contexts, audit_user_id)
+    write_ded_rems(claim, result, contexts, audit_user_id, facts.reads)
     mark_lines(lines)
     claim.status = ClaimStatus.CHECKED
     claim.rejection_reason = 0
@@ -492,34 +633,34 @@ def mark_lines(lines: list[Line]) -> None:
         line.row.status = LINE_PASSED if line.reason == 0 else LINE_REJECTED
 
 
-def reject(claim: Claim, lines: list[Line], reason: int) -> None:
+def reject(claim: Claim, lines: list[Line], reason: int, reads: coverage.SharedReads) -> None:
     """The claim is Rejected with `reason`; it consumes nothing of its policies."""
     mark_lines(lines)
     claim.status = ClaimStatus.REJECTED
     claim.rejection_reason = reason
     claim.approved = approved_amount(lines)
-    close_ded_rems(claim)
+    close_ded_rems(claim, reads)
 
 
 # --- the services -----------------------------------------------------------------------------
 
-def check_claim(claim: Claim, lines: list[Line], audit_user_id: int) -> None:
+def check_claim(claim: Claim, lines: list[Line], audit_user_id: int, reads: coverage.SharedReads,
+                insuree, disabled: bool) -> None:
     """Spec 11.6 steps 1-6 on a claim read under lock (status, category, lines and ClaimDedRem set;
-    the caller saves the claim and the lines)."""
+    the caller saves the claim and the lines). `insuree`: the claim's insuree when current;
+    `disabled`: the claim module's `default_validations_disabled`."""
     day = coverage.target_date(claim.date_from, claim.date_to)
-    disabled = bool(module_config("claim").get("default_validations_disabled"))
     for line in lines:  # a line already carrying a reason keeps it
         line.reason = line.row.rejection_reason or 0
-    insuree = current_insuree(claim)
     if not disabled:
-        reason = claim_reason(claim, insuree, day)
+        reason = claim_reason(claim, insuree, day, reads)
         if reason:
             claim.category = claim_category(lines, day is not None and day != claim.date_from)
             for line in lines:
                 line.reason = line.reason or reason
-            reject(claim, lines, reason)
+            reject(claim, lines, reason, reads)
             return
-    facts = _load_facts(claim, lines, day, not disabled, insuree)
+    facts = _load_facts(claim, lines, day, not disabled, insuree, reads)
     claim.category = facts.category
     for line in lines:
         if line.reason:
@@ -529,9 +670,56 @@ def check_claim(claim: Claim, lines: list[Line], audit_user_id: int) -> None:
         else:
             line.reason = line_reason(facts, line)
     if not any(line.reason == 0 for line in lines):
-        reject(claim, lines, NOT_IN_REGISTERS)
+        reject(claim, lines, NOT_IN_REGISTERS, reads)
         return
-    assign_and_account(facts, lines, audit_user_id)
+    if assign_and_account(facts, lines, audit_user_id):
+        reads.record_checked(claim, claim.category, [(line.kind, line.medical_id, line.quantity)
+                                                     for line in lines if line.row.status == LINE_PASSED])
+
+
+class Submission(ClaimBatch):
+    """One submission of Entered claims: `submit(uuid)` checks one, `write()` writes them all."""
+
+    def __init__(self, actor, uuids):
+        super().__init__(actor, uuids, ClaimStatus.ENTERED)
+        self.disabled = bool(module_config("claim").get("default_validations_disabled"))
+        self.insurees = current_insurees(self.workable)
+        self.reads = coverage.SharedReads(self.workable, medical_ids_of(self.all_lines()),
+                                          checks=not self.disabled)
+        self.reads.load_coverages((claim.insuree_id, coverage.target_date(claim.date_from, claim.date_to))
+                                  for claim in self.workable)
+        covers = self.reads.all_coverages()
+        self.reads.load_product_lines({cover.product.pk for cover in covers})
+        self.reads.load_policies({cover.policy.pk for cover in covers})
+
+    def submit(self, uuid) -> Claim:
+        claim = self.claim(uuid, _("Only an entered claim can be submitted"))
+        lines = self.lines[claim.pk]
+        self.version(claim, lines)
+        check_claim(claim, lines, self.audit_user_id, self.reads, self.insurees.get(claim.insuree_id),
+                    self.disabled)
+        claim.submit_stamp = self.now
+        claim.audit_user_id_submit = self.audit_user_id
+        return claim
+
+    def write(self) -> None:
+        super().write(SUBMITTED_LINE_FIELDS, SUBMITTED_CLAIM_FIELDS)
+        self.reads.write(self.audit_user_id)
+
+
+@transaction.atomic
+def submit_claims(actor, uuids) -> list[Claim]:
+    """Submit Entered claims (spec 11.6), in the order given: each becomes Checked (4), or Rejected (1)
+    when a claim check fails, when no line passes or when a passed line finds no product. All or nothing:
+    an unknown claim or a claim that is not Entered is refused, every refusal is reported
+    (`run_for_each`'s ServiceErrors) and nothing is written. The same results as submitting the claims
+    one after the other."""
+    uuids = list(uuids or [])
+    submission = Submission(actor, uuids if len(uuids) <= max_ids() else [])
+    submitted: list[Claim] = []
+    run_for_each(uuids, lambda uuid: submitted.append(submission.submit(uuid)))
+    submission.write()
+    return submitted
 
 
 @transaction.atomic
@@ -539,20 +727,9 @@ def submit_claim(actor, uuid) -> Claim:
     """Submit an Entered claim (spec 11.6): it becomes Checked (4), or Rejected (1) when a claim check
     fails, when no line passes or when a passed line finds no product. Refused (ValidationFailed) for an
     unknown claim or a claim that is not Entered."""
-    claim = locked_claim(actor, uuid)
-    if claim.status != ClaimStatus.ENTERED:
-        raise ValidationFailed(_("Only an entered claim can be submitted"),
-                               _("claim %(code)s has status %(status)s") % {"code": claim.code,
-                                                                            "status": claim.status})
-    audit_user_id = audit_id(actor)
-    claim.save_history(audit_user_id)
-    lines = claim_lines(claim)
-    version_lines(lines, audit_user_id)
-    check_claim(claim, lines, audit_user_id)
-    claim.submit_stamp = timezone.now()
-    claim.audit_user_id_submit = audit_user_id
-    save_lines(lines, SUBMITTED_LINE_FIELDS)
-    claim.save()
+    submission = Submission(actor, [uuid])
+    claim = submission.submit(uuid)
+    submission.write()
     return claim
 
 
@@ -571,11 +748,13 @@ def recompute_ded_rems(claim: Claim, audit_user_id: int) -> None:
     day = coverage.target_date(claim.date_from, claim.date_to)
     for line in lines:
         line.reason = 0 if line.row.status == LINE_PASSED else (line.row.rejection_reason or -1)
-    facts = _load_facts(claim, lines, day, False, current_insuree(claim))
+    reads = coverage.SharedReads([claim], medical_ids_of(lines))
+    facts = _load_facts(claim, lines, day, False, current_insurees([claim]).get(claim.insuree_id), reads)
     facts.category = claim.category or facts.category
     for line in lines:
         if line.reason == 0:
             line.pairs = covering_pairs(facts, line)
     assign_and_account(facts, lines, audit_user_id)
+    reads.write(audit_user_id)
     save_lines(lines, ASSIGNED_LINE_FIELDS)
     claim.save(update_fields=["status", "rejection_reason", "approved"])

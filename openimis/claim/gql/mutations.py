@@ -185,20 +185,48 @@ def _each_claim(name: str, service, right: int, doc: str) -> type:
 class SubmitClaimsMutation(OpenIMISMutation):
     """Submits Entered claims (§11.6); a claim the checks reject is saved Rejected, not an error."""
 
-    service = submission.submit_claim
     log_link = CLAIM_LINK
-    each_uuid = True
     rights = (claim_rights.CLAIM_SUBMIT,)
 
     class Input(OpenIMISMutation.Input):
         uuids = graphene.List(graphene.String)
         additional_filters = graphene.String()
 
+    @classmethod
+    def perform(cls, user, data, log):
+        # the input's claims in one batch, all or nothing (submission.submit_claims)
+        cls.link(submission.submit_claims(user, data.get("uuids")), log)
+
+    @classmethod
+    def link(cls, written, log):
+        # the batch's claims linked to the log in one insert (LogLink.write inserts them one by one)
+        model, field = cls.log_link.model, cls.log_link.field
+        model.objects.bulk_create([model(**{field: claim, "mutation": log}) for claim in written])
+
+
+class ProcessClaimsMutation(OpenIMISMutation):
+    """Valuates Checked claims (§11.8)."""
+
+    log_link = CLAIM_LINK
+    rights = (claim_rights.CLAIM_PROCESS,)
+
+    class Input(OpenIMISMutation.Input):
+        uuids = graphene.List(graphene.String)
+
+    @classmethod
+    def perform(cls, user, data, log):
+        # the input's claims in one batch, all or nothing (processing.process_claims)
+        cls.link(processing.process_claims(user, data.get("uuids")), log)
+
+    @classmethod
+    def link(cls, written, log):
+        # the batch's claims linked to the log in one insert (LogLink.write inserts them one by one)
+        model, field = cls.log_link.model, cls.log_link.field
+        model.objects.bulk_create([model(**{field: claim, "mutation": log}) for claim in written])
+
 
 DeleteClaimsMutation = _each_claim("DeleteClaimsMutation", entry.delete_claim, claim_rights.CLAIM_DELETE,
                                    "Soft-deletes claims that no money depends on yet.")
-ProcessClaimsMutation = _each_claim("ProcessClaimsMutation", processing.process_claim,
-                                    claim_rights.CLAIM_PROCESS, "Valuates Checked claims (§11.8).")
 SelectClaimsForFeedbackMutation = _each_claim(
     "SelectClaimsForFeedbackMutation", review.select_for_feedback, claim_rights.CLAIM_UPDATE,
     "Asks an officer of the patient's village for feedback.")
