@@ -199,7 +199,7 @@ def test_one_processing_costs_a_bounded_number_of_statements(world, admin_user):
     submit_claim(admin_user, claim.uuid)
     with CaptureQueriesContext(connection) as queries:
         process_claim(admin_user, claim.uuid)
-    assert len(queries) <= 35, "\n".join(query["sql"] for query in queries.captured_queries)
+    assert len(queries) <= 24, "\n".join(query["sql"] for query in queries.captured_queries)
     claim.refresh_from_db()
     assert claim.status == 16
 

@@ -387,6 +387,6 @@ def test_one_submission_costs_a_bounded_number_of_statements(world, admin_user):
     claim = world.claim(items=[(world.item, 10, 6), (other, 2, 5)], services=[(world.service, 1, 120)])
     with CaptureQueriesContext(connection) as queries:
         submit_claim(admin_user, claim.uuid)
-    assert len(queries) <= 40, "\n".join(query["sql"] for query in queries.captured_queries)
+    assert len(queries) <= 30, "\n".join(query["sql"] for query in queries.captured_queries)
     claim.refresh_from_db()
     assert claim.status == 4
