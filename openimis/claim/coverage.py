@@ -46,6 +46,8 @@ CATEGORY_AMOUNTS = {"C": "max_amount_consultation", "S": "max_amount_surgery", "
 # claims that count as "submitted" for the frequency, provision and category limits
 SUBMITTED_STATUSES = [ClaimStatus.CHECKED, ClaimStatus.PROCESSED, ClaimStatus.VALUATED]
 LINE_PASSED, LINE_REJECTED = 1, 2
+# (insuree, day) pairs whose coverages one statement reads
+COVERAGE_PAIRS = 100
 
 
 def target_date(date_from: datetime.date | None, date_to: datetime.date | None) -> datetime.date | None:
@@ -290,15 +292,16 @@ class SharedReads:
 
     def load_coverages(self, pairs) -> None:
         """The coverages of every (insuree id, target day) of the batch, in one statement."""
-        pairs = {pair for pair in pairs if pair[1] is not None and pair not in self._coverages}
-        if not pairs:
-            return
-        query = None
-        for insuree_id, day in sorted(pairs):
-            one = policy_selectors.covering(insuree_id, day)
-            query = one if query is None else query | one
-        rows = list(query.select_related("policy", "policy__product")
-                    .order_by("policy__effective_date", "policy_id", "id"))
+        pairs = sorted({pair for pair in pairs if pair[1] is not None and pair not in self._coverages})
+        found = {}
+        for begin in range(0, len(pairs), COVERAGE_PAIRS):  # SQLite bounds the depth of an expression
+            query = None
+            for insuree_id, day in pairs[begin:begin + COVERAGE_PAIRS]:
+                one = policy_selectors.covering(insuree_id, day)
+                query = one if query is None else query | one
+            found.update((row.pk, row) for row in query.select_related("policy", "policy__product"))
+        # earliest effective policy first (a covering policy has an effective date)
+        rows = sorted(found.values(), key=lambda row: (row.policy.effective_date, row.policy_id, row.pk))
         for insuree_id, day in pairs:
             self._coverages[(insuree_id, day)] = [
                 Coverage(row, row.policy, row.policy.product) for row in rows

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from openimis.claim.models import Claim, ClaimDedRem, ClaimItem, ClaimService
-from openimis.claim.submission import recompute_ded_rems, submit_claim
+from openimis.claim.submission import recompute_ded_rems, submit_claim, submit_claims
 from openimis.claim.tests.claim_fixtures import (
     VISIT,
     active_policy,
@@ -26,6 +26,9 @@ from openimis.claim.tests.claim_fixtures import (
 )
 from openimis.core.errors import ValidationFailed
 from openimis.core.models import ModuleConfiguration
+from openimis.core.tasks import ServiceErrors
+from openimis.insuree.models import Gender
+from openimis.location.models import HealthFacilityLegalForm
 from openimis.medical.models import Item, Service
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +153,44 @@ def test_two_concurrent_submissions_check_the_claim_once(admin_user):
     assert sorted(outcomes) == ["Only an entered claim can be submitted", "checked"]
     assert Claim.objects.filter(legacy_id=claim.id).count() == 1
     assert ClaimDedRem.objects.current().filter(claim=claim).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_batches_of_the_same_claims_in_opposite_orders_neither_deadlock_nor_act_twice(admin_user):
+    """The claims are locked in id order whatever the order given: the second batch waits for the first,
+    then finds every claim Checked. PostgreSQL only (the SQLite test database in memory has no row
+    locks between connections)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL (the SQLite test database is in memory)")
+    # the code lists the world needs: a transactional test before this one emptied the seeded tables
+    HealthFacilityLegalForm.objects.get_or_create(code="D", defaults={"legal_form": "District organization"})
+    Gender.objects.get_or_create(code="M", defaults={"gender": "Male"})
+    world = appendix_b_world()
+    claims = [world.claim(items=[(world.item, 1, 6)], services=[(world.service, 1, 120)]) for _ in range(5)]
+    uuids = [claim.uuid for claim in claims]
+    outcomes = []
+
+    def submit(order):
+        try:
+            with transaction.atomic():
+                submit_claims(admin_user, order)
+                time.sleep(0.5)  # hold the locks while the other one tries
+            outcomes.append("checked")
+        except ServiceErrors as refused:
+            outcomes.append(refused.as_dicts()[0]["message"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(order,)) for order in (uuids, uuids[::-1])]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["5 of 5 failed", "checked"]
+    for claim in claims:
+        assert Claim.objects.get(pk=claim.pk).status == 4
+        assert Claim.objects.filter(legacy_id=claim.pk).count() == 1
+        assert ClaimDedRem.objects.current().filter(claim=claim).count() == 1
 
 
 # --- claim-level reasons ------------------------------------------------------------------------
