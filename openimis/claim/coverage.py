@@ -1,10 +1,12 @@
-"""What claim submission and processing read about the insuree, the facility and the products (spec
-11.6-11.8), batch-loaded for all the lines of one claim: the policies covering the insuree at the target
-date, the product lines covering the claimed items and services, the facility's price-list prices, the
-earlier claims of the insuree and the deductibles/remunerations already consumed on a policy.
+"""What claim submission and processing read about the insurees, the facilities and the products (spec
+11.6-11.8), batch-loaded for all the lines of all the claims of one submission or processing
+(`SharedReads`): the policies covering the insurees at the target dates, the product lines covering the
+claimed items and services, the facilities' price-list prices, the earlier lines and claims of the
+insurees and the deductibles/remunerations already consumed on a policy.
 
-Everything here is a read; the other modules are reached through their selectors (or, for the product
-lines, by model name through the app registry: the product module offers no batch read of them).
+Everything here is a read (but `SharedReads.write`, the batch's ClaimDedRem rows); the other modules are
+reached through their selectors (or, for the product lines, by model name through the app registry: the
+product module offers no batch read of them).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -78,22 +79,6 @@ class Coverage:
         return self.insuree_policy.effective_date, (min(ends) if ends else None)
 
 
-def valid_coverages(insuree_id: int, day: datetime.date) -> list[Coverage]:
-    """Spec 11.6 step 1: the insuree's current insuree-policies whose coverage and (Active or Expired)
-    policy run on `day`; earliest effective policy first."""
-    rows = (policy_selectors.covering(insuree_id, day)
-            .select_related("policy", "policy__product")
-            .order_by("policy__effective_date", "policy_id", "id"))
-    return [Coverage(row, row.policy, row.policy.product) for row in rows]
-
-
-def has_insuree_cover(insuree_id: int, date_from: datetime.date, day: datetime.date) -> bool:
-    """Spec 11.6 step 2 (reason 7): a current insuree-policy effective by `date_from`, expiring on or
-    after the target date."""
-    return (policy_selectors.current_insuree_policies()
-            .filter(insuree_id=insuree_id, effective_date__lte=date_from, expiry_date__gte=day).exists())
-
-
 def product_lines(kind: str, product_ids, medical_ids) -> dict:
     """{(product id, item or service id): current product line}."""
     if not product_ids or not medical_ids:
@@ -127,64 +112,8 @@ class EarlierLine:
     day: datetime.date
 
 
-def earlier_lines(kind: str, insuree_id: int, claim_id: int, medical_ids) -> dict:
-    """{item or service id: [EarlierLine]}: the current passed lines of these items (services) on the
-    insuree's other current claims with a status above Entered."""
-    if not medical_ids:
-        return {}
-    medical = MEDICAL_FIELD[kind]
-    rows = (LINE_MODELS[kind].objects.current()
-            .filter(status=LINE_PASSED, claim__validity_to__isnull=True, claim__insuree_id=insuree_id,
-                    claim__status__in=SUBMITTED_STATUSES, **{f"{medical}_id__in": list(medical_ids)})
-            .exclude(claim_id=claim_id)
-            .annotate(day=Coalesce("claim__date_to", "claim__date_from"),
-                      quantity=Coalesce("qty_approved", "qty_provided"))
-            .values_list(f"{medical}_id", "quantity", "day"))
-    found = defaultdict(list)
-    for medical_id, quantity, day in rows:
-        found[medical_id].append(EarlierLine(medical_id, Decimal(quantity), day))
-    return found
-
-
-def earlier_claims(insuree_id: int, claim_id: int) -> list[tuple[str | None, datetime.date]]:
-    """(category, target date) of the insuree's other current claims with a status above Entered."""
-    return list(Claim.objects.current()
-                .filter(insuree_id=insuree_id, status__in=SUBMITTED_STATUSES).exclude(pk=claim_id)
-                .annotate(day=Coalesce("date_to", "date_from")).values_list("category", "day"))
-
-
-def members_at(policy_ids, day: datetime.date) -> dict:
-    """{policy id: number of insurees with a current insuree-policy effective on `day`}."""
-    if not policy_ids:
-        return {}
-    counts: dict = defaultdict(int)
-    rows = (policy_selectors.current_insuree_policies()
-            .filter(policy_id__in=list(policy_ids), effective_date__lte=day)
-            .filter(Q(expiry_date__isnull=True) | Q(expiry_date__gte=day))
-            .values_list("policy_id", "insuree_id").distinct())
-    for policy_id, _insuree_id in rows:
-        counts[policy_id] += 1
-    return counts
-
-
 def _amount(value) -> Decimal:
     return Decimal(value) if value is not None else valuation.ZERO
-
-
-def previous_ded_rems(policy_ids, claim_id: int) -> dict:
-    """{policy id: [valuation.DedRem]}: what the other claims consumed of these policies (current rows)."""
-    if not policy_ids:
-        return {}
-    found = defaultdict(list)
-    rows = ClaimDedRem.objects.current().filter(policy_id__in=list(policy_ids)).exclude(claim_id=claim_id)
-    for row in rows.order_by("id"):
-        found[row.policy_id].append(valuation.DedRem(
-            insuree_id=row.insuree_id, ded_g=_amount(row.ded_g), rem_g=_amount(row.rem_g),
-            ded_ip=_amount(row.ded_ip), rem_ip=_amount(row.rem_ip), ded_op=_amount(row.ded_op),
-            rem_op=_amount(row.rem_op),
-            rem_category={category: _amount(getattr(row, column))
-                          for category, column in CATEGORY_COLUMNS.items()}))
-    return found
 
 
 def product_rules(product) -> valuation.ProductRules:
@@ -204,16 +133,6 @@ def product_rules(product) -> valuation.ProductRules:
         max_ceiling_policy_ip=product.max_ceiling_policy_ip,
         max_ceiling_policy_op=product.max_ceiling_policy_op,
         max_amount_category=amounts)
-
-
-def policy_contexts(policies: dict, claim_id: int, day: datetime.date) -> dict:
-    """{policy id: valuation.PolicyContext} for `policies` ({policy id: (policy, product)})."""
-    members = members_at(policies, day)
-    previous = previous_ded_rems(policies, claim_id)
-    return {policy_id: valuation.PolicyContext(product=product_rules(product),
-                                               members=members.get(policy_id, 0) or 1,
-                                               previous=tuple(previous.get(policy_id, ())))
-            for policy_id, (_policy, product) in policies.items()}
 
 
 def ded_rem_columns(row: valuation.DedRem, hospital: bool) -> dict:
@@ -309,6 +228,8 @@ class SharedReads:
                 and _runs_on(row.policy.effective_date, row.policy.expiry_date, day)]
 
     def coverages(self, insuree_id: int, day: datetime.date) -> list[Coverage]:
+        """Spec 11.6 step 1: the insuree's current insuree-policies whose coverage and (Active or Expired)
+        policy run on `day`; earliest effective policy first."""
         if (insuree_id, day) not in self._coverages:
             self.load_coverages([(insuree_id, day)])
         return self._coverages.get((insuree_id, day), [])
@@ -317,7 +238,8 @@ class SharedReads:
         return [cover for covers in self._coverages.values() for cover in covers]
 
     def has_insuree_cover(self, insuree_id: int, date_from: datetime.date, day: datetime.date) -> bool:
-        """`has_insuree_cover` from the insurees' current insuree-policies, read once."""
+        """Spec 11.6 step 2 (reason 7): a current insuree-policy effective by `date_from`, expiring on or
+        after the target date (the insurees' rows read once)."""
         if self._covers is None:
             self._covers = defaultdict(list)
             rows = (policy_selectors.current_insuree_policies().filter(insuree_id__in=list(self.insuree_ids))
@@ -356,12 +278,13 @@ class SharedReads:
             self._stored_ded_rems[row.policy_id].append((row.claim_id, _ded_rem(row)))
 
     def members_at(self, policy_id: int, day: datetime.date) -> int:
-        """`members_at` for one policy, from its rows read once."""
+        """The number of insurees with a current insuree-policy of the policy effective on `day`."""
         return len({insuree_id for insuree_id, effective, expiry in self._members.get(policy_id, ())
                     if effective is not None and effective <= day and (expiry is None or expiry >= day)})
 
     def policy_contexts(self, policies: dict, claim_id: int, day: datetime.date) -> dict:
-        """`policy_contexts`, from the rows read once and the batch's own rows."""
+        """{policy id: valuation.PolicyContext} for `policies` ({policy id: (policy, product)}): the members
+        at `day` and what the other claims consumed (their current rows, or the batch's new ones)."""
         self.load_policies(policies)
         contexts = {}
         for policy_id, (_policy, product) in policies.items():
@@ -387,7 +310,8 @@ class SharedReads:
         self.new_ded_rems[claim.pk] = rows
 
     def earlier_lines(self, kind: str, insuree_id: int, claim_id: int) -> dict:
-        """`earlier_lines` of the batch's items (services) for one claim."""
+        """{item or service id: [EarlierLine]}: the current passed lines of the batch's items (services) on
+        the insuree's other current claims with a status above Entered."""
         if self._earlier_lines is None:
             self._load_earlier()
         found = self._earlier_lines.get((kind, insuree_id), {})
@@ -395,6 +319,7 @@ class SharedReads:
                 for medical_id, lines in found.items()}
 
     def earlier_claims(self, insuree_id: int, claim_id: int) -> list:
+        """(category, target date) of the insuree's other current claims with a status above Entered."""
         if self._earlier_claims is None:
             self._load_earlier()
         return [(category, day) for owner, category, day in self._earlier_claims.get(insuree_id, ())

@@ -270,20 +270,6 @@ class ClaimBatch:
         update_rows(Claim, self.done, claim_fields)
 
 
-def version_lines(lines: list[Line], audit_user_id: int) -> None:
-    """Keep the stored state of these lines as history rows (one insert per kind); the rows were read
-    after the claim's lock, which every writer of a claim's lines takes, so they are the stored state."""
-    now = timezone.now()
-    copies: dict = {ITEM: [], SERVICE: []}
-    for line in lines:
-        copies[line.kind].append(history_copy(line.row, now))
-        line.row.validity_from = now
-        line.row.audit_user_id = audit_user_id
-    for kind, rows in copies.items():
-        if rows:
-            coverage.LINE_MODELS[kind].objects.bulk_create(rows)
-
-
 def save_lines(lines: list[Line], fields: list[str]) -> None:
     """Write `fields` of these lines (one statement per kind)."""
     for kind in (ITEM, SERVICE):
