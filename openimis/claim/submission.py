@@ -19,6 +19,7 @@ would, and writes everything at the end in a few statements: a constant number o
 from __future__ import annotations
 
 import datetime
+import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -171,7 +172,8 @@ def medical_ids_of(lines) -> dict:
 
 def history_copy(record, now):
     """The history row keeping the stored state of `record` (read under its lock, not yet changed): a new
-    row with a new uuid, `validity_to` now and `legacy_id` the record's id (openimis.core.history)."""
+    row (with a new uuid when the record has one), `validity_to` now and `legacy_id` the record's id, as
+    openimis.core.history makes them."""
     values = {model_field.attname: getattr(record, model_field.attname)
               for model_field in record._meta.concrete_fields if not model_field.primary_key}
     values.update(validity_to=now, legacy_id=record.pk)
@@ -181,13 +183,14 @@ def history_copy(record, now):
 
 
 def update_rows(model, rows: list, fields: list[str]) -> None:
-    """Write `fields` of these rows: on PostgreSQL and SQLite one UPDATE ... FROM (VALUES ...) per 500 rows
-    (Django's bulk update builds a CASE per field and row, slower than the statements it saves), else
-    Django's bulk update."""
+    """Write `fields` of these rows: on PostgreSQL and SQLite (3.33 and later) one UPDATE ... FROM
+    (VALUES ...) per 500 rows (Django's bulk update builds a CASE per field and row, slower than the
+    statements it saves), else Django's bulk update."""
     if not rows:
         return
     vendor = connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
+    update_from = vendor == "postgresql" or (vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 33))
+    if not update_from:  # SQLite reads UPDATE ... FROM since 3.33; Django 5.2 runs on 3.31
         model._base_manager.bulk_update(rows, fields)
         return
     meta = model._meta

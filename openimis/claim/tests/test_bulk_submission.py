@@ -13,6 +13,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from openimis.claim import submission
 from openimis.claim.models import Claim, ClaimDedRem, ClaimItem, ClaimService, FeedbackPrompt
 from openimis.claim.processing import process_claim, process_claims
 from openimis.claim.submission import submit_claim, submit_claims
@@ -213,6 +214,19 @@ def test_a_single_claim_is_refused_with_its_own_error(admin_user):
     with pytest.raises(ValidationFailed) as raised:
         process_claim(admin_user, missing)
     assert raised.value.detail == missing
+
+
+def test_an_older_sqlite_writes_the_same_through_django_bulk_update(world, admin_user, monkeypatch):
+    if connection.vendor != "sqlite":
+        pytest.skip("the SQLite releases before UPDATE ... FROM")
+    claims = [world.appendix_b_claim(), world.claim(services=[(world.service, 1, 100)], date_from=LATER)]
+    with transaction.atomic():
+        submit_claims(admin_user, [claim.uuid for claim in claims])
+        expected = outcome(claims)
+        transaction.set_rollback(True)
+    monkeypatch.setattr(submission.sqlite3, "sqlite_version_info", (3, 31, 1))
+    submit_claims(admin_user, [claim.uuid for claim in claims])
+    assert outcome(claims) == expected
 
 
 # --- cost -------------------------------------------------------------------------------------------------
