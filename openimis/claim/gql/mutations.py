@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-import graphene
+import json
 
-from openimis.claim import attachments, entry, processing, review, submission
+import graphene
+from django.utils.translation import gettext as _
+
+from openimis.claim import attachments, entry, processing, review, selectors, submission
 from openimis.claim import rights as claim_rights
+from openimis.claim.gql.types import ClaimFilter, claim_filter_data
 from openimis.claim.models import ClaimMutation
-from openimis.graphql.mutations import LogLink, OpenIMISMutation
+from openimis.core.errors import ValidationFailed
+from openimis.graphql.mutations import LogLink, OpenIMISMutation, max_ids
 from openimis.graphql.scalars import SmallInt, TinyInt
 
 CLAIM_LINK = LogLink(ClaimMutation, "claim")
@@ -182,6 +187,24 @@ def _each_claim(name: str, service, right: int, doc: str) -> type:
     })
 
 
+def _entered_claims_selected_by(user, additional_filters: str) -> list[str]:
+    """The uuids of the Entered claims that the claims searcher's filters (a JSON object of its arguments)
+    select, at most as many as a mutation may list."""
+    try:
+        filters = json.loads(additional_filters)
+        if not isinstance(filters, dict):
+            raise ValueError(additional_filters)
+        found = selectors.entered_claims_matching(user, claim_filter_data(filters), ClaimFilter)
+        uuids = list(found.values_list("uuid", flat=True)[:max_ids() + 1])
+    except ValueError as error:
+        message = _("The claims to submit are not described by valid filters")
+        raise ValidationFailed(message, str(error)) from None
+    if len(uuids) > max_ids():
+        raise ValidationFailed(_("A mutation accepts at most %(limit)s ids at once") % {"limit": max_ids()},
+                               _("the filters select more Entered claims: narrow them"))
+    return uuids
+
+
 class SubmitClaimsMutation(OpenIMISMutation):
     """Submits Entered claims (§11.6); a claim the checks reject is saved Rejected, not an error."""
 
@@ -194,8 +217,12 @@ class SubmitClaimsMutation(OpenIMISMutation):
 
     @classmethod
     def perform(cls, user, data, log):
-        # the input's claims in one batch, all or nothing (submission.submit_claims)
-        cls.link(submission.submit_claims(user, data.get("uuids")), log)
+        # the input's claims in one batch, all or nothing (submission.submit_claims); without uuids, the
+        # Entered claims the searcher's filters select (fe-claim's "submit all")
+        uuids = data.get("uuids")
+        if not uuids and data.get("additional_filters"):
+            uuids = _entered_claims_selected_by(user, data["additional_filters"])
+        cls.link(submission.submit_claims(user, uuids), log)
 
     @classmethod
     def link(cls, written, log):

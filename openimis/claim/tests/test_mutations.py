@@ -4,6 +4,7 @@ write nothing."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -112,3 +113,16 @@ def test_processing_needs_its_right(world, gql):
     result = gql(f'mutation {{ processClaims(input: {{uuids: ["{claim.uuid}"]}}) {{ internalId }} }}')
     assert result["errors"][0]["message"] == "unauthorized"
     assert _claim().status == 2
+
+
+def test_submit_all_submits_the_entered_claims_the_searchers_filters_select(world, admin):
+    """fe-claim's "submit all" sends the searcher's filters as a JSON text instead of uuids."""
+    first, second = world.appendix_b_claim(), world.claim(items=[(world.item, 1, 6)], code="C2")
+    other = world.claim(items=[(world.item, 1, 6)], code="OTHER")
+    filters = json.dumps({"status": 2, "code_Istartswith": "C",
+                          "healthFacility_Uuid": world.health_facility.uuid}).replace('"', '\\"')
+    succeeded(send(admin, "submitClaims", f'additionalFilters: "{filters}"'))
+    assert {Claim.objects.current().get(pk=claim.pk).status for claim in (first, second)} == {4}
+    assert Claim.objects.current().get(pk=other.pk).status == 2
+    assert "valid filters" in error_of(send(admin, "submitClaims", 'additionalFilters: "{\\"noSuch\\": 1}"'))
+    assert "valid filters" in error_of(send(admin, "submitClaims", 'additionalFilters: "not json"'))
