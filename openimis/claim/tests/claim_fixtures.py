@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openimis.claim.models import Claim, ClaimItem, ClaimService
-from openimis.insuree.models import Family, Insuree
-from openimis.location.models import HealthFacility, Location
+from openimis.insuree.models import Family, Gender, Insuree
+from openimis.location.models import HealthFacility, HealthFacilityLegalForm, Location
 from openimis.medical.models import Diagnosis, Item, Service
 from openimis.medical_pricelist.models import (
     ItemsPricelist,
@@ -143,7 +143,16 @@ def active_policy(family: Family, product: Product, insurees, effective=PAID, st
     return policy, rows
 
 
+def _reference_rows() -> None:
+    """The code-list rows the world needs, which the migrations seed and a transactional test before this
+    one may have emptied."""
+    HealthFacilityLegalForm.objects.get_or_create(code="D", defaults={"legal_form": "District organization"})
+    for code, label in (("M", "Male"), ("F", "Female")):
+        Gender.objects.get_or_create(code=code, defaults={"gender": label})
+
+
 def appendix_b_world(prefix: str = "R1") -> World:
+    _reference_rows()
     region = location(prefix, "R")
     district = location(f"{prefix}D1", "D", region)
     ward = location(f"{prefix}D1M1", "W", district)
