@@ -15,14 +15,14 @@ The review and feedback statuses share their codes: 1 idle, 2 not selected, 4 se
 from __future__ import annotations
 
 import random
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from openimis.claim import selectors
+from openimis.claim import selectors, valuation
 from openimis.claim.models import (
     Claim,
     ClaimDedRem,
@@ -55,7 +55,6 @@ REJECTED_BY_REVIEW = -1
 # the claim-level reason of a claim none of whose lines passed (spec 11.1, 11.6 step 4)
 ALL_LINES_REJECTED = 1
 
-CENT = Decimal("0.01")
 ASSESSMENT_RANGE = range(1, 6)
 # the fields of a line that a review sets
 REVIEWED_FIELDS = ("qty_approved", "price_approved", "justification", "status", "rejection_reason")
@@ -363,14 +362,12 @@ def _reviewed_lines(claim: Claim, given_lines, model, line_key: str, label: str)
 def approved_amount(claim: Claim) -> Decimal:
     """Σ over the claim's current lines that are not rejected of (price approved ▸ adjusted ▸ asked) ×
     (quantity approved ▸ provided), to the cent."""
-    total = Decimal(0)
-    for model in (ClaimItem, ClaimService):
-        for line in model.objects.current().filter(claim=claim).exclude(status=LINE_REJECTED):
-            price = next(p for p in (line.price_approved, line.price_adjusted, line.price_asked, Decimal(0))
-                         if p is not None)
-            quantity = line.qty_approved if line.qty_approved is not None else line.qty_provided
-            total += price * (quantity or 0)
-    return total.quantize(CENT, rounding=ROUND_HALF_UP)
+    return valuation.money(sum(
+        (valuation.approved_value(line.price_approved, line.price_adjusted, line.price_asked,
+                                  line.qty_approved, line.qty_provided)
+         for model in (ClaimItem, ClaimService)
+         for line in model.objects.current().filter(claim=claim).exclude(status=LINE_REJECTED)),
+        valuation.ZERO))
 
 
 def _all_lines_rejected(claim: Claim) -> bool:

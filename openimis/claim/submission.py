@@ -282,15 +282,10 @@ def save_lines(lines: list[Line], fields: list[str]) -> None:
 def approved_amount(lines: list[Line]) -> Decimal:
     """Σ over the passed lines of (priceApproved ▸ priceAdjusted ▸ priceAsked) × (qtyApproved ▸
     qtyProvided) (spec 11.1)."""
-    total = valuation.ZERO
-    for line in lines:
-        row = line.row
-        if row.status != LINE_PASSED:
-            continue
-        price = next(value for value in (row.price_approved, row.price_adjusted, row.price_asked)
-                     if value is not None)
-        total += Decimal(price) * Decimal(line.quantity)
-    return valuation.money(total)
+    return valuation.money(sum(
+        (valuation.approved_value(line.row.price_approved, line.row.price_adjusted, line.row.price_asked,
+                                  line.row.qty_approved, line.row.qty_provided)
+         for line in lines if line.row.status == LINE_PASSED), valuation.ZERO))
 
 
 def claim_category(lines: list[Line], in_patient: bool) -> str:

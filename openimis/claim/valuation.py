@@ -43,6 +43,14 @@ def money(value: Decimal) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def approved_value(price_approved, price_adjusted, price_asked, qty_approved, qty_provided) -> Decimal:
+    """What a line that is not rejected counts in the claim's `approved` (spec 11.1): (price approved ▸
+    adjusted ▸ asked) × (quantity approved ▸ provided), not rounded."""
+    price = next((p for p in (price_approved, price_adjusted, price_asked) if p is not None), ZERO)
+    quantity = qty_approved if qty_approved is not None else qty_provided
+    return Decimal(price) * Decimal(quantity or 0)
+
+
 def age_at(dob: date, ref: date) -> int:
     """Full years at `ref` (birthday not yet reached this year → one less)."""
     years = ref.year - dob.year
