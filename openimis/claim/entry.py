@@ -435,12 +435,8 @@ def create_claim(actor, data: dict) -> Claim:
 def _claim_of(actor, uuid) -> Claim:
     if uuid in (None, ""):
         raise ValidationFailed(_("The claim uuid is mandatory"))
-    wanted = inputs.uuid_or_none(uuid)
-    claim = selectors.claim_by(actor, uuid=wanted) if wanted else None
+    claim = selectors.claim_for_update(actor, uuid)
     if claim is None:
-        raise NotFound(_("Claim not found"), str(uuid))
-    lock(claim)
-    if not claim.is_current:
         raise NotFound(_("Claim not found"), str(uuid))
     return claim
 

@@ -35,7 +35,6 @@ from openimis.claim.models import (
 from openimis.core import inputs
 from openimis.core import selectors as core_selectors
 from openimis.core.errors import ValidationFailed
-from openimis.core.history import lock
 from openimis.core.services import audit_id
 from openimis.insuree import selectors as insuree_selectors
 
@@ -65,12 +64,8 @@ REVIEWED_FIELDS = ("qty_approved", "price_approved", "justification", "status", 
 def checked_claim(actor, uuid) -> Claim:
     """The current claim `uuid` the actor may see, read again under a row lock; refused unless it is
     Checked. Check the review and feedback statuses after this: they are the ones committed last."""
-    claim = None
-    if uuid not in (None, ""):
-        claim = selectors.claim_by(actor, uuid=inputs.uuid_or_none(uuid) or str(uuid))
-    if claim is not None:
-        lock(claim)
-    if claim is None or not claim.is_current:
+    claim = selectors.claim_for_update(actor, uuid)
+    if claim is None:
         raise ValidationFailed(_("Claim not found"), str(uuid))
     if claim.status != ClaimStatus.CHECKED:
         raise ValidationFailed(_("Claim %(code)s is not checked: only a checked claim is reviewed or gets "

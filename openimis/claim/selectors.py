@@ -23,6 +23,7 @@ from openimis.claim.models import (
 )
 from openimis.core import inputs
 from openimis.core import selectors as core_selectors
+from openimis.core.history import lock
 from openimis.graphql.loading import prefetched
 from openimis.insuree import selectors as insuree_selectors
 from openimis.location import selectors as location_selectors
@@ -110,6 +111,18 @@ def claim_by(user, uuid=None, pk=None) -> Claim | None:
     if pk is not None:
         return queryset.filter(pk=pk).first()
     return None
+
+
+def claim_for_update(user, uuid) -> Claim | None:
+    """The current claim `uuid` the user may see, read again under a row lock (the state committed last;
+    no other writer changes it before this transaction ends); None when unknown, out of reach, malformed
+    or ended while this transaction waited for the lock."""
+    wanted = inputs.uuid_or_none(uuid)
+    claim = claim_by(user, uuid=wanted) if wanted else None
+    if claim is None:
+        return None
+    lock(claim)
+    return claim if claim.is_current else None
 
 
 def health_facility_allowed(user, health_facility_id: int) -> bool:
