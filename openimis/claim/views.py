@@ -4,8 +4,6 @@ answers without a file are small JSON bodies ({"detail": ...}) like the other RE
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -13,15 +11,9 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
-from openimis.claim import printing, selectors
+from openimis.claim import attachments, printing, selectors
 from openimis.claim.rights import CLAIM_PRINT, CLAIM_READ
-
-
-def _parsed_uuid(text: str | None) -> str | None:
-    try:
-        return str(uuid.UUID((text or "").strip()))
-    except ValueError:
-        return None
+from openimis.core import inputs
 
 
 def _bad_request(message: str) -> Response:
@@ -33,7 +25,7 @@ def print_claim(request):
     """The PDF of one claim the user may see, for holders of the print right (111006)."""
     if not request.user.has_any_right([CLAIM_PRINT]):
         raise PermissionDenied()
-    claim_uuid = _parsed_uuid(request.query_params.get("uuid"))
+    claim_uuid = inputs.uuid_or_none(request.query_params.get("uuid"))
     if claim_uuid is None:
         return _bad_request(_("uuid: a claim uuid is required"))
     claim = selectors.claim_by(request.user, uuid=claim_uuid)
@@ -51,12 +43,10 @@ def attachment(request):
     """The file of one attachment of a claim the user may see, for the claim readers."""
     if not request.user.has_any_right(CLAIM_READ):
         raise PermissionDenied()
-    attachment_id = _parsed_uuid(request.query_params.get("id"))
+    attachment_id = inputs.uuid_or_none(request.query_params.get("id"))
     if attachment_id is None:
         return _bad_request(_("id: an attachment id (uuid) is required"))
-    from openimis.claim.attachments import attachment_file  # written beside this module, loaded when asked
-
-    found = attachment_file(request.user, attachment_id)
+    found = attachments.attachment_file(request.user, attachment_id)
     if found is None:
         raise NotFound(_("No such attachment"))
     path, filename, mime = found
