@@ -19,7 +19,7 @@ from openimis.location.models import (
     OfficerVillage,
     UserDistrict,
 )
-from openimis.location.rights import REGION_DISTRICT_EDIT
+from openimis.location.rights import HEALTH_FACILITY_READ, REGION_DISTRICT_EDIT
 
 
 def current_locations() -> QuerySet:
@@ -164,6 +164,16 @@ def health_facilities(user, show_history: bool = False) -> QuerySet:
     if scope is not None:
         queryset = queryset.filter(scope)
     return queryset.order_by("code", F("validity_to").desc(nulls_first=True), "-id")
+
+
+def readable_health_facilities(user, show_history: bool = False) -> QuerySet:
+    """`healthFacilities`: with a facility right, the facilities the user may see; without, only their own
+    facility (the claim form reads the claim administrator's)."""
+    queryset = health_facilities(user, show_history)
+    if user is not None and user.has_any_right(HEALTH_FACILITY_READ):
+        return queryset
+    own = user.i_user.health_facility_id if user is not None and user.i_user_id else None
+    return queryset.filter(id=own) if own else queryset.none()
 
 
 def health_facility_code_is_free(code: str, except_health_facility_id=None) -> bool:

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from openimis.core import rights as core_rights
 from openimis.graphql.connection import OpenIMISConnectionField
-from openimis.graphql.rights import AUTHENTICATED, is_allowed
+from openimis.graphql.rights import AUTHENTICATED
 from openimis.location import rights as location_rights
 from openimis.location import selectors
 from openimis.location.gql.types import (
@@ -15,9 +15,6 @@ from openimis.location.gql.types import (
     LocationGQLType,
     UserDistrictGQLType,
 )
-
-HEALTH_FACILITY_READERS = (location_rights.HEALTH_FACILITY_SEARCH, location_rights.HEALTH_FACILITY_ADD,
-                           location_rights.HEALTH_FACILITY_EDIT, location_rights.HEALTH_FACILITY_DELETE)
 
 
 def _location_list(queryset):
@@ -77,12 +74,7 @@ class Query(graphene.ObjectType):
         return _location_list(queryset)
 
     def resolve_health_facilities(self, info, **kwargs):
-        user = info.context.user
-        queryset = selectors.health_facilities(user, bool(kwargs.get("show_history")))
-        if not is_allowed(user, HEALTH_FACILITY_READERS):
-            own = user.i_user.health_facility_id if user.i_user_id else None
-            queryset = queryset.filter(id=own) if own else queryset.none()
-        return queryset
+        return selectors.readable_health_facilities(info.context.user, bool(kwargs.get("show_history")))
 
     def resolve_health_facilities_str(self, info, **kwargs):
         queryset = _matching_text(selectors.health_facilities(info.context.user), kwargs.get("str"))
