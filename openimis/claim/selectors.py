@@ -85,7 +85,8 @@ def own_health_facility_id(user) -> int | None:
 
 
 def claim_scope(user) -> Q | None:
-    """The condition on claims a user may see and act on; None when every claim."""
+    """The condition on claims (on their `health_facility_id`) a user may see and act on; None when every
+    claim."""
     own = own_health_facility_id(user)
     if own:
         return Q(health_facility_id=own)
@@ -223,14 +224,9 @@ def claim_admins(user, search: str | None = None, region_uuid: str | None = None
                  district_uuid: str | None = None) -> QuerySet:
     """The claim administrators of the facilities the user may see (a facility-bound user: theirs)."""
     queryset = current_claim_admins()
-    own = own_health_facility_id(user)
-    if own:
-        queryset = queryset.filter(health_facility_id=own)
-    else:
-        scope = location_selectors.health_facility_scope(user)
-        if scope is not None:
-            visible = location_selectors.current_health_facilities().filter(scope).values("id")
-            queryset = queryset.filter(health_facility_id__in=visible)
+    scope = claim_scope(user)  # a condition on `health_facility_id`, which claim administrators have too
+    if scope is not None:
+        queryset = queryset.filter(scope)
     if search:
         queryset = queryset.filter(Q(code__icontains=search) | Q(last_name__icontains=search)
                                    | Q(other_names__icontains=search))
