@@ -24,7 +24,7 @@ from pathlib import Path
 from django.apps import AppConfig
 
 BUILT_IN_MODULES = ["core", "location", "medical", "medical_pricelist", "product", "insuree", "payer",
-                    "policy", "contribution", "controls", "claim"]
+                    "policy", "contribution", "controls", "claim", "payment", "claim_batch"]
 ENTRY_POINT_GROUP = "openimis.modules"
 
 
