@@ -8,3 +8,4 @@ class ClaimBatchConfig(OpenIMISModuleConfig):
     verbose_name = "openIMIS claim batch (monthly batch run, relative pricing, capitation)"
     requires = ["core", "location", "medical", "product", "insuree", "policy", "contribution", "claim"]
     default_config: dict = {}
+    urls = "openimis.claim_batch.urls"
