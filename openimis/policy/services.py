@@ -243,6 +243,21 @@ def activate(actor, policy: Policy, effective_date: datetime.date) -> None:
     _refresh_coverage(actor, policy)
 
 
+def activate_by_payment(actor, policy: Policy, effective_date: datetime.date) -> bool:
+    """A matched payment covers the policy (the payment module, activation option 2): an Idle or Ready
+    policy becomes Active from `effective_date` (history kept, locked first) and its members are covered
+    from then. False, with nothing written, when the policy is no longer current, Idle or Ready."""
+    policy = locked(policy)
+    if not policy.is_current or policy.status not in (IDLE, READY):
+        return False
+    version(actor, policy)
+    policy.status = ACTIVE
+    policy.effective_date = effective_date
+    policy.save()
+    _refresh_coverage(actor, policy)
+    return True
+
+
 def expire_policies(today: datetime.date | None = None) -> int:
     """The daily batch (spec 8.2): every current policy whose expiry date has passed becomes Expired."""
     today = today or datetime.date.today()
