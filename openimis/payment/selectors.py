@@ -1,8 +1,8 @@
 """Reads of the payment module, with row security.
 
 A user who is not an administrator (the location module's `sees_every_location`) sees:
-- the payments with a current detail tied to a premium they see (the contribution module's rule: the
-  premiums of the policies of the families of their districts), and
+- the payments with a current detail tied to a premium they see (the rule of the contribution and policy
+  modules: the premiums of the policies of the families they see, those of their districts), and
 - the payments without any current detail (not matched to a contribution yet): they belong to no area,
   and the officers who hold the search right must find them to match them. Holding the search right
   (checked by the queries) is what lets them see these.
@@ -10,12 +10,11 @@ A payment whose details all point to premiums of other districts is hidden."""
 
 from __future__ import annotations
 
-from django.db.models import DecimalField, Exists, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import BigIntegerField, DecimalField, Exists, F, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from openimis.contribution import selectors as contribution_selectors
-from openimis.contribution.models import Premium
 from openimis.core import selectors as core_selectors
+from openimis.insuree import selectors as insuree_selectors
 from openimis.location import selectors as location_selectors
 from openimis.payment.models import MATCHED, Payment, PaymentDetail
 
@@ -39,11 +38,12 @@ def visible_payments(queryset: QuerySet, user) -> QuerySet:
         return queryset.none()
     if not _restricted(user):
         return queryset
-    seen_premiums = contribution_selectors.visible_premiums(Premium.objects.all(), user)
-    any_detail = current_details().filter(payment_id=OuterRef("pk"))
-    seen_detail = any_detail.filter(premium__in=seen_premiums)
-    seen_ids = Payment.objects.filter(~Exists(any_detail) | Exists(seen_detail)).values("pk")
-    return queryset.filter(Q(legacy_id__isnull=True, pk__in=seen_ids) | Q(legacy_id__in=seen_ids))
+    # a history row answers for its current row (`legacy_id`), which holds the details
+    owner = Coalesce(F("legacy_id"), F("pk"), output_field=BigIntegerField())
+    any_detail = current_details().filter(payment_id=OuterRef("owner_id"))
+    seen_detail = any_detail.filter(premium__policy__family__in=insuree_selectors.visible_family_rows(user))
+    return (queryset.alias(owner_id=owner)
+            .filter(~Exists(any_detail) | Exists(seen_detail)))
 
 
 def payments(user, show_history: bool = False) -> QuerySet:
