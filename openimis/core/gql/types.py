@@ -313,6 +313,12 @@ class MutationLogGQLType(OpenIMISNodeType):
         user = info.context.user
         return queryset.filter(pk__in=mutation_logs_for(user).values("pk"))
 
+    def resolve_json_ext(self, info):
+        # a running mutation's progress (openimis.core.progress) while the log is at 0 (received)
+        from openimis.core.progress import merged_json_ext
+
+        return merged_json_ext(self.json_ext, self.status, self.id)
+
 
 class PermissionOpenImisGQLType(graphene.ObjectType):
     perms_name = graphene.String()

@@ -1,0 +1,121 @@
+"""The monthly batch run (spec 12.2): relative pricing and capitation for the products of a location.
+
+`process_batch` is one transaction: the run, its relative indexes, the claims it valuates (with their
+history rows, as claim processing keeps them) and its capitation payments are written together or not at
+all. Set-based: per product a fixed number of statements, whatever the number of claims.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from openimis.claim_batch import capitation, relative, tables
+from openimis.claim_batch.models import RelativeIndex
+from openimis.core.errors import PermissionDenied, ValidationFailed
+from openimis.core.services import audit_id
+from openimis.location import selectors as location_selectors
+
+ALREADY_RUN = gettext_noop("Already run before")
+REGION, DISTRICT = "R", "D"
+NATIONAL = (None, -1)
+FIRST_YEAR = 2000
+
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    return None
+
+
+def _month(year, month) -> tuple[int, int]:
+    """The run's year and month, checked: month 1-12, a year from 2000, not a month still to come."""
+    try:
+        year, month = int(year), int(month)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("The year and the month of the batch run are mandatory"), "") from None
+    if not 1 <= month <= 12:
+        raise ValidationFailed(_("The month must be between 1 and 12"), str(month))
+    today = timezone.localdate()
+    if year < FIRST_YEAR or (year, month) > (today.year, today.month):
+        raise ValidationFailed(_("A batch run is for a past or the current month"), f"{year}-{month:02d}")
+    return year, month
+
+
+def _location(actor, location_id):
+    """The region or district of the run (None: national), one the actor may act on."""
+    if location_id in NATIONAL:
+        if not location_selectors.sees_every_location(actor):
+            raise PermissionDenied(_("Only a user who sees every location may run the national batch"), "")
+        return None
+    location = tables.locations().filter(pk=location_id).first()
+    if location is None:
+        raise ValidationFailed(_("Unknown location"), str(location_id))
+    if location.type not in (REGION, DISTRICT):
+        raise ValidationFailed(_("A batch run is for a region or a district"), location.code)
+    if not location_selectors.sees_every_location(actor):
+        districts = location_selectors.districts_of_user(actor)
+        allowed = (districts.filter(pk=location.pk).exists() if location.type == DISTRICT
+                   else districts.filter(parent_id=location.pk).exists())
+        if not allowed:
+            raise PermissionDenied(_("This location is not among yours"), location.code)
+    return location
+
+
+def run_products(location, end: datetime.date):
+    """The current products of the run's location (national ones for a national run) on sale at `end`."""
+    products = tables.products().filter(date_from__date__lte=end, date_to__date__gte=end)
+    if location is None:
+        products = products.filter(location__isnull=True)
+    else:
+        products = products.filter(location_id=location.pk)
+    return list(products.order_by("code", "id"))
+
+
+@transaction.atomic
+def process_batch(actor, location_id, year, month, progress: Progress | None = None):
+    """Run the batch of (year, month) for a region, a district or the whole country (`location_id` None
+    or -1): relative indexes, remunerated amounts, claims Valuated, capitation payments. Refused when a
+    current run exists for the same month and location ("Already run before"). `progress(step, done,
+    total)` is told how far it is. Returns the BatchRun."""
+    progress = progress or _no_progress
+    year, month = _month(year, month)
+    location = _location(actor, location_id)
+    batch_runs = tables.batch_run_model().objects
+    if batch_runs.filter(validity_to__isnull=True, run_year=year, run_month=month,
+                         location_id=location.pk if location else None).exists():
+        raise ValidationFailed(_(ALREADY_RUN), f"{year}-{month:02d}")
+    now = timezone.now()
+    audit_user_id = audit_id(actor)
+    run = batch_runs.create(location=location, run_date=now, run_year=year, run_month=month,
+                            audit_user_id=audit_user_id, validity_from=now)
+    end = relative.month_end(year, month)
+    products = run_products(location, end)
+    total = len(products)
+    groups: list[relative.Group] = []
+    for done, product in enumerate(products):
+        progress("indexes", done, total)
+        groups.extend(relative.groups_of(product, year, month))
+    RelativeIndex.objects.bulk_create([
+        RelativeIndex(product=group.product, type=group.window.type, care_type=group.care_type, year=year,
+                      period=group.window.period, calc_date=now, rel_index=group.index, location=location,
+                      batch_run=run, audit_user_id=audit_user_id, validity_from=now)
+        for group in groups if group.distributed])
+    progress("claims", 0, len(groups))
+    for group in groups:
+        relative.mark_claims(group, run.pk)
+    relative.version_claims(run.pk, now)
+    for done, group in enumerate(groups):
+        progress("remuneration", done, len(groups))
+        relative.remunerate(group, run.pk, now, audit_user_id)
+    relative.close_claims(run.pk, now, audit_user_id)
+    for done, product in enumerate(products):
+        progress("capitation", done, total)
+        capitation.pay_capitation(product, year, month, run, now, audit_user_id)
+    progress("done", total, total)
+    return run
