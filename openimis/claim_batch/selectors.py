@@ -36,8 +36,9 @@ def month_q(month: int) -> Q:
 
 
 def batch_run_summaries(user, account_type: int | None = None, year: int | None = None,
-                        month: int | None = None, region_id: int | None = None, district_id: int | None = None,
-                        product_id: int | None = None, care_type: str | None = None) -> QuerySet:
+                        month: int | None = None, region_id: int | None = None,
+                        district_id: int | None = None, product_id: int | None = None,
+                        care_type: str | None = None) -> QuerySet:
     """The relative indexes as the batch run searcher lists them, newest period first."""
     queryset = relative_indexes(user).select_related("product")
     if account_type is not None:

@@ -30,13 +30,15 @@ SUMMARIES = """query ($first: Int, $accountYear: Int, $accountMonth: Int, $accou
   batchRunsSummaries(first: $first, accountYear: $accountYear, accountMonth: $accountMonth,
     accountType: $accountType, accountCareType: $accountCareType, accountProduct: $accountProduct,
     accountRegion: $accountRegion, accountDistrict: $accountDistrict) {
-    totalCount pageInfo { hasNextPage } edges { node { id runYear runMonth productLabel careType calcDate index } }
+    totalCount pageInfo { hasNextPage }
+    edges { node { id runYear runMonth productLabel careType calcDate index } }
   } }"""
 INDEXES = """query ($careType: String, $period: Int, $code: String) {
   relativeIndexes(careType: $careType, period: $period, product_Code: $code) {
     totalCount edges { node { id type careType year period calcDate relIndex auditUserId validityTo
       product { code } location { code } } } } }"""
-LOGS = """query ($id: String) { mutationLogs(clientMutationId: $id) { edges { node { status error jsonExt } } } }"""
+LOGS = """query ($id: String) {
+  mutationLogs(clientMutationId: $id) { edges { node { status error jsonExt } } } }"""
 
 
 @pytest.fixture
@@ -113,7 +115,8 @@ def test_a_district_user_runs_only_their_district_or_region(gql, world):
     UserDistrict.objects.create(user=user.i_user, location=world.district)
     assert "errors" not in gql.login("clerk", PASSWORD)
     mutation_id = send(gql, {"year": 2024, "month": 4})
-    assert errors_of(mutation_id)[0]["message"] == "Only a user who sees every location may run the national batch"
+    assert errors_of(mutation_id)[0]["message"] == (
+        "Only a user who sees every location may run the national batch")
     other = world.district.parent.__class__.objects.create(code="R9", name="Other", type="R")
     mutation_id = send(gql, {"year": 2024, "month": 4, "locationId": other.pk})
     assert errors_of(mutation_id)[0]["message"] == "This location is not among yours"
@@ -132,9 +135,9 @@ def test_batch_runs_summaries_shape_and_filters(admin_gql, world):
     assert summaries["totalCount"] == 2
     first = summaries["edges"][0]["node"]
     pk = RelativeIndex.objects.get(period=5).pk
-    assert first == {"id": base64.b64encode(f"BatchRunSummaryGQLType:{pk}".encode()).decode(), "runYear": 2024,
-                     "runMonth": 5, "productLabel": "P1 Product P1", "careType": "B",
-                     "calcDate": first["calcDate"], "index": 0.5167}
+    node_id = base64.b64encode(f"BatchRunSummaryGQLType:{pk}".encode()).decode()
+    assert first == {"id": node_id, "runYear": 2024, "runMonth": 5, "productLabel": "P1 Product P1",
+                     "careType": "B", "calcDate": first["calcDate"], "index": 0.5167}
     assert len(first["calcDate"]) == 10
     for filters, months in [({"accountMonth": 4}, [4]), ({"accountYear": 2023}, []), ({"accountType": 4}, []),
                             ({"accountType": 12, "accountCareType": "B"}, [5, 4]),
@@ -151,11 +154,13 @@ def test_relative_indexes_shape_and_filters(admin_gql, world):
     result = admin_gql(INDEXES, {})
     assert "errors" not in result, result
     [edge] = result["data"]["relativeIndexes"]["edges"]
-    assert {key: value for key, value in edge["node"].items() if key not in ("id", "calcDate")} == {
-        "type": 12, "careType": "B", "year": 2024, "period": 4, "relIndex": "0.7500", "auditUserId": 1,
-        "validityTo": None, "product": {"code": "P1"}, "location": None} | {"auditUserId": edge["node"]["auditUserId"]}
-    for filters, count in [({"careType": "B"}, 1), ({"careType": "I"}, 0), ({"period": 4}, 1), ({"period": 5}, 0),
-                           ({"code": "P1"}, 1), ({"code": "P2"}, 0)]:
+    node = edge["node"]
+    assert isinstance(node.pop("auditUserId"), int) and len(node.pop("calcDate")) >= 10
+    assert {key: value for key, value in node.items() if key != "id"} == {
+        "type": 12, "careType": "B", "year": 2024, "period": 4, "relIndex": "0.7500", "validityTo": None,
+        "product": {"code": "P1"}, "location": None}
+    for filters, count in [({"careType": "B"}, 1), ({"careType": "I"}, 0), ({"period": 4}, 1),
+                           ({"period": 5}, 0), ({"code": "P1"}, 1), ({"code": "P2"}, 0)]:
         result = admin_gql(INDEXES, filters)
         assert result["data"]["relativeIndexes"]["totalCount"] == count, filters
 
@@ -172,7 +177,8 @@ def test_the_lists_need_a_batch_run_right_and_apply_row_security(gql, world, adm
         assert gql(query, {})["errors"][0]["message"] == "unauthorized"
     user = make_user("elsewhere", [rights.BATCH_RUN_SEARCH])
     other_region = world.district.parent.__class__.objects.create(code="R9", name="Other", type="R")
-    other_district = other_region.__class__.objects.create(code="R9D1", name="Other D", type="D", parent=other_region)
+    other_district = other_region.__class__.objects.create(code="R9D1", name="Other D", type="D",
+                                                           parent=other_region)
     UserDistrict.objects.create(user=user.i_user, location=other_district)
     assert "errors" not in gql.login("elsewhere", PASSWORD)
     assert gql(INDEXES, {})["data"]["relativeIndexes"]["totalCount"] == 0
