@@ -4,7 +4,8 @@ group; and its PDF, laid out by the ReportBro definition report_templates/accoun
 
 Only claims the user may see are counted (the claims' row security of the claim module). Every figure
 comes from a handful of aggregate statements, whatever the number of claims:
-- per facility, the claims' own amounts (claimed, approved, valuated, remunerated);
+- per facility, the claims' own claimed and approved amounts and the valuated and remunerated amounts
+  of their current lines (what the valuation and the batch run set on the lines);
 - per product, a claim's amounts split by the product of its current lines: claimed = quantity provided
   x price asked, approved = (price approved > adjusted > asked) x (quantity approved > provided) of the
   passed lines, valuated = the lines' valuated prices, remunerated = the lines' remunerated amounts.
@@ -175,16 +176,39 @@ def _group_row(code: str, name: str) -> dict:
     return {"code": code or "", "name": name or "", "claims": 0, **_zero_amounts()}
 
 
+LINE_PAID = ("valuated", "remunerated")
+
+
+def _paid_by(claims: QuerySet, key: str) -> dict:
+    """{key value: {"valuated", "remunerated"}}: the sums of the current item and service lines of the
+    claims per `key` ("claim_id" or "claim__health_facility_id"), one statement per kind of line."""
+    found: dict = {}
+    for model in (ClaimItem, ClaimService):
+        rows = (_current_lines(model).filter(claim_id__in=claims.values("id")).order_by().values(key)
+                .annotate(valuated=Coalesce(Sum("price_valuated"), ZERO, output_field=AMOUNT_FIELD),
+                          remunerated=Coalesce(Sum("remunerated_amount"), ZERO, output_field=AMOUNT_FIELD)))
+        for row in rows:
+            sums = found.setdefault(row[key], dict.fromkeys(LINE_PAID, ZERO))
+            for name in LINE_PAID:
+                sums[name] += row[name]
+    return found
+
+
 def _facility_groups(claims: QuerySet) -> list[dict]:
+    """Per facility: the claims' claimed and approved amounts, their lines' valuated and remunerated
+    amounts (the lines are what a batch run and relative pricing set; imported claims may lack the
+    claim's own totals)."""
     sums = (claims.order_by().values("health_facility_id", "health_facility__code", "health_facility__name")
             .annotate(count=Count("id"), **{name: Coalesce(Sum(name), ZERO, output_field=AMOUNT_FIELD)
-                                             for name in AMOUNTS}))
+                                             for name in ("claimed", "approved")}))
+    paid = _paid_by(claims, "claim__health_facility_id")
     groups = []
     for row in sums:
         group = _group_row(row["health_facility__code"], row["health_facility__name"])
         group["key"] = row["health_facility_id"]
         group["claims"] = row["count"]
-        group.update({name: row[name] for name in AMOUNTS})
+        group.update(claimed=row["claimed"], approved=row["approved"])
+        group.update(paid.get(row["health_facility_id"], {}))
         groups.append(group)
     return sorted(groups, key=lambda group: (group["code"], group["key"]))
 
@@ -225,7 +249,7 @@ def _claim_rows(claims: QuerySet, claim_ids=None) -> dict:
         claims = claims.filter(pk__in=list(claim_ids))
     rows = claims.order_by().values(
         "id", "code", "health_facility_id", "insuree__chf_id", "insuree__last_name", "insuree__other_names",
-        "date_from", "date_to", "date_claimed", "date_processed", *AMOUNTS)
+        "date_from", "date_to", "date_claimed", "date_processed", "claimed", "approved")
     return {row["id"]: row for row in rows}
 
 
@@ -260,8 +284,11 @@ def account_preview(user, parameters: PreviewParameters) -> dict:
             by_facility = {group["key"]: group for group in groups}
             for group in groups:
                 group["lines"] = []
-            for row in _claim_rows(claims).values():
-                by_facility[row["health_facility_id"]]["lines"].append(_claim_line(row, row))
+            paid = _paid_by(claims, "claim_id")
+            for claim_id, row in _claim_rows(claims).items():
+                amounts = {"claimed": row["claimed"], "approved": row["approved"],
+                           **paid.get(claim_id, dict.fromkeys(LINE_PAID, ZERO))}
+                by_facility[row["health_facility_id"]]["lines"].append(_claim_line(row, amounts))
             for group in groups:
                 group["lines"].sort(key=_claim_order)
     total = {"claims": 0, **_zero_amounts()}
@@ -368,7 +395,7 @@ def preview_data(preview: dict, parameters: PreviewParameters) -> dict:
         "groups": [{"code": group["code"], "name": group["name"], "claims": str(group["claims"]),
                     **_printed_amounts(group)} for group in preview["groups"]],
         "claims": claims,
-        "show_claims": bool(parameters.show_claims),
+        "show_claims": bool(claims),  # the heading and table of the claims only when there are some
         "total_claims": str(total["claims"]),
         **{f"total_{name}": _amount(total[name]) for name in AMOUNTS},
         "label_parameters": _("Parameters"),

@@ -19,7 +19,7 @@ from openimis.core.errors import ValidationFailed
 def account_preview(request):
     """The account preview PDF of the valuated claims the user may see, for holders of right 111103."""
     if not request.user.has_any_right([BATCH_RUN_ACCOUNT_PREVIEW]):
-        raise PermissionDenied()
+        raise PermissionDenied("unauthorized")  # openIMIS's text, which its frontend knows
     try:
         parameters = preview.parameters_from(request.query_params)
     except ValidationFailed as error:
