@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import graphene
+from graphene_django.filter import DjangoFilterConnectionField
 
 from openimis.claim_batch import rights as batch_rights
 from openimis.claim_batch import selectors
 from openimis.claim_batch.models import QUARTERLY, YEARLY, RelativeIndex
+from openimis.graphql.extensions import extend_type
 from openimis.graphql.filter_fields import EXACT_OR_CONTAINS, RANGE_LOOKUPS, prefixed
+from openimis.graphql.rights import is_allowed
 from openimis.graphql.types import OpenIMISNodeType
+from openimis.location.gql.types import LocationGQLType
 from openimis.product.gql.types import ProductGQLType  # noqa: F401 (the type of `product`)
 
 READERS = (batch_rights.BATCH_RUN_SEARCH, batch_rights.BATCH_RUN_PROCESS)
@@ -46,6 +50,20 @@ class RelativeIndexGQLType(OpenIMISNodeType):
 
     def resolve_audit_user_id(self, info):
         return self.audit_user_id if self.audit_user_id is not None else 0
+
+
+def _indexes_of_location(location, info, **kwargs):
+    """The relative indexes of a location's batch runs, for a holder of a batch run right (else none)."""
+    user = info.context.user
+    if not is_allowed(user, READERS):
+        return RelativeIndex.objects.none()
+    indexes = selectors.relative_indexes(user).filter(location_id=location.pk)
+    return indexes.order_by("-year", "-period", "-id")
+
+
+# a location lists the relative indexes of its batch runs (24.10's LocationGQLType.relativeIndexes)
+extend_type(LocationGQLType, "relative_indexes",
+            DjangoFilterConnectionField(RelativeIndexGQLType, required=True), _indexes_of_location)
 
 
 def run_month(index: RelativeIndex) -> int:

@@ -210,3 +210,15 @@ def test_a_running_batch_shows_its_progress_in_mutation_logs(admin_gql, admin_us
     assert node["status"] == 0
     assert '"progress"' in node["jsonExt"] and '"claims"' in node["jsonExt"] and '"kept"' in node["jsonExt"]
     progress.forget(log.id)
+
+
+def test_a_location_lists_the_relative_indexes_of_its_runs(admin_gql, world, gql):
+    region = world.district.parent
+    world.update_product(location=region)
+    send(admin_gql, {"year": 2024, "month": 4, "locationId": region.pk})
+    query = """query ($uuid: String) { locations(uuid: $uuid) { edges { node {
+      relativeIndexes { totalCount edges { node { period relIndex } } } } } } }"""
+    result = admin_gql(query, {"uuid": region.uuid})
+    assert "errors" not in result, result
+    indexes = result["data"]["locations"]["edges"][0]["node"]["relativeIndexes"]
+    assert indexes == {"totalCount": 1, "edges": [{"node": {"period": 4, "relIndex": "0.7500"}}]}
