@@ -209,32 +209,38 @@ def groups_of(product, year: int, month: int) -> list[Group]:
     return groups
 
 
-def group_claims(group: Group, run_id: int | None = None) -> QuerySet:
-    """The claims of a group: current, Processed in its window, of its care type, with a passed line of
-    its product (`run_id`: those already marked for the run)."""
-    claims = tables.claim_model().objects.filter(_processed_in(group.window),
-                                                 care_type_q(group.product, group.care_type))
-    if run_id is None:
-        has_line = Q()
-        for model in tables.line_models():
-            has_line |= Exists(model.objects.filter(claim_id=OuterRef("pk"), validity_to__isnull=True,
-                                                    status=tables.LINE_PASSED, product_id=group.product.pk))
-        return claims.filter(has_line, batch_run__isnull=True)
-    return claims.filter(batch_run_id=run_id)
+def group_q(group: Group) -> Q:
+    """The claims of a group: Processed (current) in its window, of its care type, with a passed line of
+    its product."""
+    has_line = Q()
+    for model in tables.line_models():
+        has_line |= Exists(model.objects.filter(claim_id=OuterRef("pk"), validity_to__isnull=True,
+                                                status=tables.LINE_PASSED, product_id=group.product.pk))
+    return _processed_in(group.window) & care_type_q(group.product, group.care_type) & has_line
 
 
-def mark_claims(group: Group, run_id: int) -> int:
-    """Point the group's claims at the run (they are closed by `close_claims`)."""
-    return group_claims(group).update(batch_run_id=run_id)
+def run_claims(groups: list[Group]) -> QuerySet:
+    """The claims the run valuates: those of its groups not valuated by a run yet (each once)."""
+    claims = tables.claim_model().objects.filter(batch_run__isnull=True)
+    if not groups:
+        return claims.none()
+    found = Q()
+    for group in groups:
+        found |= group_q(group)
+    return claims.filter(found)
 
 
-def group_lines(model, group: Group, run_id: int) -> QuerySet:
-    claims = group_claims(group, run_id).values("pk")
-    return model.objects.filter(validity_to__isnull=True, status=tables.LINE_PASSED,
-                                product_id=group.product.pk, claim_id__in=claims)
+def group_lines(model, group: Group, amount) -> QuerySet:
+    """The passed lines of the group's product on its claims whose remunerated amount changes: the relative
+    ones, and any other whose stored amount is not its value (processing stored that value already)."""
+    claims = tables.claim_model().objects.filter(group_q(group), batch_run__isnull=True).values("pk")
+    lines = model.objects.filter(validity_to__isnull=True, status=tables.LINE_PASSED,
+                                 product_id=group.product.pk, claim_id__in=claims)
+    return lines.filter(Q(price_origin=tables.RELATIVE) | Q(remunerated_amount__isnull=True)
+                        | ~Q(remunerated_amount=amount))
 
 
-def remunerate(group: Group, run_id: int, now, audit_user_id: int) -> int:
+def remunerate(group: Group, now, audit_user_id: int) -> int:
     """remuneratedAmount = (index for R lines, 1 for the others) × value, to the cent (spec 12.2 e); the
     lines' stored state is kept as history first, as claim processing does."""
     index = Value(group.index, output_field=DecimalField(max_digits=18, decimal_places=4))
@@ -242,28 +248,26 @@ def remunerate(group: Group, run_id: int, now, audit_user_id: int) -> int:
                         default=line_value(), output_field=MONEY), 2, output_field=MONEY)
     changed = 0
     for model in tables.line_models():
-        lines = group_lines(model, group, run_id)
+        lines = group_lines(model, group, amount)
         tables.copy_to_history(lines, now)
         changed += lines.update(remunerated_amount=amount, validity_from=now, audit_user_id=audit_user_id)
     return changed
 
 
-def version_claims(run_id: int, now) -> int:
-    """History rows of the run's claims as they were before the run (Processed, no run)."""
-    claims = tables.claim_model().objects.filter(batch_run_id=run_id, status=tables.PROCESSED,
-                                                 validity_to__isnull=True)
-    return tables.copy_to_history(claims, now, {"batch_run": None})
+def version_claims(groups: list[Group], now) -> int:
+    """History rows of the run's claims as they are before the run (Processed, no run)."""
+    return tables.copy_to_history(run_claims(groups), now)
 
 
-def close_claims(run_id: int, now, audit_user_id: int) -> int:
-    """The run's claims become Valuated (16), remunerated = Σ of their passed lines' remunerated amounts."""
-    claim = tables.claim_model()
+def close_claims(groups: list[Group], run_id: int, now, audit_user_id: int) -> int:
+    """The run's claims point at it and become Valuated (16), remunerated = Σ of their passed lines'
+    remunerated amounts; one UPDATE."""
     sums = []
     for model in tables.line_models():
         total = model.objects.filter(claim_id=OuterRef("pk"), validity_to__isnull=True,
                                      status=tables.LINE_PASSED).values("claim_id").annotate(
             total=Sum("remunerated_amount")).values("total")
         sums.append(Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY))
-    claims = claim.objects.filter(batch_run_id=run_id, status=tables.PROCESSED, validity_to__isnull=True)
-    return claims.update(
-        status=tables.VALUATED, remunerated=sums[0] + sums[1], validity_from=now, audit_user_id=audit_user_id)
+    return run_claims(groups).update(status=tables.VALUATED, batch_run_id=run_id,
+                                     remunerated=sums[0] + sums[1], validity_from=now,
+                                     audit_user_id=audit_user_id)

@@ -107,13 +107,11 @@ def process_batch(actor, location_id, year, month, progress: Progress | None = N
                       batch_run=run, audit_user_id=audit_user_id, validity_from=now)
         for group in groups if group.distributed])
     progress("claims", 0, len(groups))
-    for group in groups:
-        relative.mark_claims(group, run.pk)
-    relative.version_claims(run.pk, now)
+    relative.version_claims(groups, now)
     for done, group in enumerate(groups):
         progress("remuneration", done, len(groups))
-        relative.remunerate(group, run.pk, now, audit_user_id)
-    relative.close_claims(run.pk, now, audit_user_id)
+        relative.remunerate(group, now, audit_user_id)
+    relative.close_claims(groups, run.pk, now, audit_user_id)
     for done, product in enumerate(products):
         progress("capitation", done, total)
         capitation.pay_capitation(product, year, month, run, now, audit_user_id)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 
 from openimis.claim import selectors as claim_selectors
@@ -94,7 +95,10 @@ def copy_to_history(queryset: models.QuerySet, now, overrides: dict | None = Non
             params.append(field.get_db_prep_value(overrides[field.name], connection))
         else:
             expressions.append(column)
-    selected_sql, selected_params = queryset.values("pk").query.sql_with_params()
+    try:
+        selected_sql, selected_params = queryset.values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return 0
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(expressions)} FROM {table} "
            f"WHERE {connection.ops.quote_name(model._meta.pk.column)} IN ({selected_sql})")
     with connection.cursor() as cursor:
