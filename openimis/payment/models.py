@@ -88,7 +88,6 @@ class PaymentDetail(VersionedModel):
                                 related_name="payment_details")
     enrollment_date = models.DateField(null=True, blank=True)
     expected_amount = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
-    audit_user_id = models.IntegerField(default=0)
 
     def __str__(self):
         return f"payment detail {self.pk} of {self.payment_id}"

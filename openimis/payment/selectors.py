@@ -70,6 +70,12 @@ def details_of(payment: Payment) -> QuerySet:
     return current_details().filter(payment_id=payment.pk).order_by("id")
 
 
+def details_of_premium(premium) -> QuerySet:
+    """The current details tied to a contribution (those of current payments: a deleted payment's
+    details are ended with it)."""
+    return current_details().filter(premium_id=premium.pk).order_by("id")
+
+
 def payments_of_premiums(user, premium_uuids: list[str]) -> QuerySet:
     """The current payments `user` sees with a current detail tied to one of the premiums."""
     linked = current_details().filter(premium__uuid__in=premium_uuids).values("payment_id")

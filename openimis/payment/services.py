@@ -56,7 +56,6 @@ from openimis.payment.models import (
     PaymentDetail,
 )
 from openimis.policy import services as policy_services
-from openimis.policy.models import IDLE, READY
 
 # the policy module's activation option under which a matched payment activates a policy
 ACTIVATION_BY_PAYMENT = 2
@@ -158,10 +157,9 @@ def _activate_policies(actor, payment: Payment) -> None:
                 if detail.premium is not None}
     for policy_id in sorted(policies):  # one lock order for every payment
         policy = policy_services.locked(policies[policy_id])
-        if not policy.is_current or policy.status not in (IDLE, READY):
-            continue
         if selectors.matched_total(policy.id) < (policy.value or 0):
             continue  # a partial payment: the policy waits for more
+        # only an Idle or Ready policy is activated (`activate_by_payment` leaves any other as it is)
         policy_services.activate_by_payment(actor, policy, max(payment.received_date, policy.start_date))
 
 

@@ -122,6 +122,10 @@ extend_type(MutationLogGQLType, "payments",
             graphene.Field(graphene.List(graphene.NonNull(PaymentMutationGQLType)), required=True),
             lambda log, info: log.payments.all())
 declare_relation(MutationLogGQLType, "payments", RelatedRows("payments", None, PaymentMutation.objects.all))
+# a contribution lists the details of the payments that pay it; the connection joins its type here
+extend_type(PremiumGQLType, "payment_details",
+            OpenIMISConnectionField(PaymentDetailGQLType, order_by=False, required=True),
+            lambda premium, info, **kwargs: selectors.details_of_premium(premium))
 declare_relation(PaymentGQLType, "paymentDetails", RelatedRows(
     "details", DETAILS_ATTRIBUTE, lambda: selectors.current_details().order_by("id")))
 declare_pending_mutation(PaymentGQLType, PaymentMutation, "payment")

@@ -30,8 +30,9 @@ def french_admin(db):
 
 @pytest.mark.parametrize(("language", "messages"), [
     ("fr", ["Statut de paiement inconnu : 7", f"Date de réception ({days(2).isoformat()}) est dans le futur",
-            "La date de réception précède la date de demande", "Montant reçu : la valeur ne peut pas être négative",
-            "Numéro de reçu dépasse 100 caractères", "Contribution introuvable",
+            "La date de réception précède la date de demande",
+            "Montant reçu : la valeur ne peut pas être négative", "Numéro de reçu dépasse 100 caractères",
+            "Contribution introuvable",
             "Seul un paiement reçu qui règle une contribution peut être rapproché"]),
     ("en", ["Unknown payment status: 7", f"Received date {days(2).isoformat()} is in the future",
             "The received date is before the request date", "Received amount cannot be negative",
