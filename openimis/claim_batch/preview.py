@@ -29,7 +29,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openimis.claim import selectors as claim_selectors
-from openimis.claim.models import ClaimItem, ClaimService, ClaimStatus
 from openimis.core import inputs
 from openimis.core.errors import ValidationFailed
 
@@ -41,6 +40,9 @@ FACILITY_LEVELS = ("D", "C", "H")
 ZERO = Decimal("0")
 AMOUNTS = ("claimed", "approved", "valuated", "remunerated")
 LINE_PASSED = 1
+VALUATED = 16  # the claim status "Valuated"
+# the claim's current item and service lines, by the name of their relation on the claim
+LINE_KINDS = ("items", "services")
 # the texts the frontend sends only to be shown (names and codes of what it chose) are cut to this length
 SHOWN_TEXT_LENGTH = 100
 AMOUNT_FIELD = DecimalField(max_digits=24, decimal_places=4)
@@ -140,7 +142,7 @@ def parameters_from(query: Mapping) -> PreviewParameters:
 
 def previewed_claims(user, parameters: PreviewParameters) -> QuerySet:
     """The current claims a batch run valuated that the user may see and the parameters select."""
-    claims = claim_selectors.claims(user).filter(status=ClaimStatus.VALUATED, batch_run__isnull=False)
+    claims = claim_selectors.claims(user).filter(status=VALUATED, batch_run__isnull=False)
     if parameters.batch_run_id:
         claims = claims.filter(batch_run_id=parameters.batch_run_id)
     if parameters.location_id:
@@ -156,16 +158,18 @@ def previewed_claims(user, parameters: PreviewParameters) -> QuerySet:
     if parameters.date_to:
         claims = claims.filter(date_processed__lte=parameters.date_to)
     if parameters.product_id:
-        with_product = Q(pk__in=_current_lines(ClaimItem).filter(product_id=parameters.product_id)
-                         .values("claim_id"))
-        with_product |= Q(pk__in=_current_lines(ClaimService).filter(product_id=parameters.product_id)
-                          .values("claim_id"))
+        with_product = Q()
+        for kind in LINE_KINDS:
+            lines = _current_line(kind, product_id=parameters.product_id)
+            with_product |= Q(pk__in=claim_selectors.current_claims().filter(**lines).values("id"))
         claims = claims.filter(with_product)
     return claims
 
 
-def _current_lines(model) -> QuerySet:
-    return model.objects.current()
+def _current_line(kind: str, **conditions) -> dict:
+    """The lookups, from a claim, of its current lines of one kind meeting `conditions`."""
+    lookups = {f"{kind}__{name}": value for name, value in conditions.items()}
+    return {f"{kind}__validity_to__isnull": True, **lookups}
 
 
 def _zero_amounts() -> dict:
@@ -181,12 +185,13 @@ LINE_PAID = ("valuated", "remunerated")
 
 def _paid_by(claims: QuerySet, key: str) -> dict:
     """{key value: {"valuated", "remunerated"}}: the sums of the current item and service lines of the
-    claims per `key` ("claim_id" or "claim__health_facility_id"), one statement per kind of line."""
+    claims per `key` ("id" or "health_facility_id"), one statement per kind of line (the filter on the
+    lines comes before the sums, so they add up only those lines)."""
     found: dict = {}
-    for model in (ClaimItem, ClaimService):
-        rows = (_current_lines(model).filter(claim_id__in=claims.values("id")).order_by().values(key)
-                .annotate(valuated=Coalesce(Sum("price_valuated"), ZERO, output_field=AMOUNT_FIELD),
-                          remunerated=Coalesce(Sum("remunerated_amount"), ZERO, output_field=AMOUNT_FIELD)))
+    for kind in LINE_KINDS:
+        rows = (claims.filter(**_current_line(kind)).order_by().values(key)
+                .annotate(valuated=_sum(f"{kind}__price_valuated"),
+                          remunerated=_sum(f"{kind}__remunerated_amount")))
         for row in rows:
             sums = found.setdefault(row[key], dict.fromkeys(LINE_PAID, ZERO))
             for name in LINE_PAID:
@@ -201,7 +206,7 @@ def _facility_groups(claims: QuerySet) -> list[dict]:
     sums = (claims.order_by().values("health_facility_id", "health_facility__code", "health_facility__name")
             .annotate(count=Count("id"), **{name: Coalesce(Sum(name), ZERO, output_field=AMOUNT_FIELD)
                                              for name in ("claimed", "approved")}))
-    paid = _paid_by(claims, "claim__health_facility_id")
+    paid = _paid_by(claims, "health_facility_id")
     groups = []
     for row in sums:
         group = _group_row(row["health_facility__code"], row["health_facility__name"])
@@ -213,31 +218,36 @@ def _facility_groups(claims: QuerySet) -> list[dict]:
     return sorted(groups, key=lambda group: (group["code"], group["key"]))
 
 
-def _line_sums(model, claims: QuerySet, product_id: int | None) -> QuerySet:
-    """Per (claim, product): the amounts of the claim's current lines of that product."""
-    lines = _current_lines(model).filter(claim_id__in=claims.values("id"), product_id__isnull=False)
-    if product_id:
-        lines = lines.filter(product_id=product_id)
-    claimed = ExpressionWrapper(F("qty_provided") * F("price_asked"), output_field=AMOUNT_FIELD)
+def _sum(expression, **options) -> Coalesce:
+    return Coalesce(Sum(expression, **options), ZERO, output_field=AMOUNT_FIELD)
+
+
+def _line_sums(kind: str, claims: QuerySet, product_id: int | None) -> QuerySet:
+    """Per (claim, product): the amounts of the claim's current lines of one kind and of that product."""
+    conditions = {"product_id": product_id} if product_id else {"product__isnull": False}
+    line = f"{kind}__"
+    claimed = ExpressionWrapper(F(f"{line}qty_provided") * F(f"{line}price_asked"), output_field=AMOUNT_FIELD)
     approved = ExpressionWrapper(
-        Coalesce("price_approved", "price_adjusted", "price_asked")
-        * Coalesce("qty_approved", "qty_provided"), output_field=AMOUNT_FIELD)
-    return (lines.order_by().values("claim_id", "product_id", "product__code", "product__name")
-            .annotate(claimed=Coalesce(Sum(claimed), ZERO, output_field=AMOUNT_FIELD),
-                      approved=Coalesce(Sum(approved, filter=Q(status=LINE_PASSED)), ZERO,
-                                        output_field=AMOUNT_FIELD),
-                      valuated=Coalesce(Sum("price_valuated"), ZERO, output_field=AMOUNT_FIELD),
-                      remunerated=Coalesce(Sum("remunerated_amount"), ZERO, output_field=AMOUNT_FIELD)))
+        Coalesce(f"{line}price_approved", f"{line}price_adjusted", f"{line}price_asked")
+        * Coalesce(f"{line}qty_approved", f"{line}qty_provided"), output_field=AMOUNT_FIELD)
+    return (claims.filter(**_current_line(kind, **conditions)).order_by()
+            .values("id", f"{line}product_id", f"{line}product__code", f"{line}product__name")
+            .annotate(claimed=_sum(claimed),
+                      approved=_sum(approved, filter=Q(**{f"{line}status": LINE_PASSED})),
+                      valuated=_sum(f"{line}price_valuated"),
+                      remunerated=_sum(f"{line}remunerated_amount")))
 
 
 def _claim_product_amounts(claims: QuerySet, product_id: int | None) -> tuple[dict, dict]:
     """({(claim id, product id): amounts}, {product id: (code, name)}) of the lines of the claims."""
     amounts: dict = {}
     products: dict = {}
-    for model in (ClaimItem, ClaimService):
-        for row in _line_sums(model, claims, product_id):
-            products[row["product_id"]] = (row["product__code"], row["product__name"])
-            found = amounts.setdefault((row["claim_id"], row["product_id"]), _zero_amounts())
+    for kind in LINE_KINDS:
+        line = f"{kind}__"
+        for row in _line_sums(kind, claims, product_id):
+            product = row[f"{line}product_id"]
+            products[product] = (row[f"{line}product__code"], row[f"{line}product__name"])
+            found = amounts.setdefault((row["id"], product), _zero_amounts())
             for name in AMOUNTS:
                 found[name] += row[name]
     return amounts, products
@@ -284,7 +294,7 @@ def account_preview(user, parameters: PreviewParameters) -> dict:
             by_facility = {group["key"]: group for group in groups}
             for group in groups:
                 group["lines"] = []
-            paid = _paid_by(claims, "claim_id")
+            paid = _paid_by(claims, "id")
             for claim_id, row in _claim_rows(claims).items():
                 amounts = {"claimed": row["claimed"], "approved": row["approved"],
                            **paid.get(claim_id, dict.fromkeys(LINE_PAID, ZERO))}

@@ -170,6 +170,22 @@ def test_grouped_by_product_splits_a_claim_by_the_products_of_its_lines(books, a
                                "remunerated": M(320)}
 
 
+def test_rejected_lines_count_as_claimed_only_and_ended_lines_not_at_all(books, administrator):
+    world = books.world
+    ClaimItem.objects.create(claim=books.vb, item=world.item, qty_provided=M(1), price_asked=M(20), status=2,
+                             product=books.p1, rejection_reason=2, remunerated_amount=M(0))
+    ClaimService.objects.create(claim=books.va, service=world.service, qty_provided=M(1), price_asked=M(999),
+                                product=books.p2, price_valuated=M(999), remunerated_amount=M(999),
+                                validity_to=datetime.datetime(2024, 4, 9, tzinfo=datetime.UTC))
+    by_product = run(administrator, group="P")
+    assert [figures(group) for group in by_product["groups"]] == [
+        ("P1", 3, M(280), M(250), M(180), M(180)),
+        ("P2", 2, M(170), M(170), M(140), M(140)),
+    ]
+    by_facility = run(administrator, group="H", health_facility_id=books.hf1.pk)["groups"]
+    assert [figures(group) for group in by_facility] == [("HFR1", 2, M(280), M(250), M(210), M(210))]
+
+
 @pytest.mark.parametrize(("parameters", "expected"), [
     ({"location_id": "region"}, ["VA", "VB", "VC"]),
     ({"location_id": "district"}, ["VA", "VB"]),
