@@ -62,6 +62,7 @@ DETAIL_FILTER_FIELDS = {
 }
 
 DETAILS_ATTRIBUTE = "current_payment_details"
+PREMIUM_DETAILS_ATTRIBUTE = "current_premium_payment_details"
 
 
 class PaymentFilter(django_filters.FilterSet):
@@ -111,6 +112,11 @@ class PaymentGQLType(OpenIMISNodeType):
         return rows if rows is not None else selectors.details_of(self)
 
 
+def _details_of_premium(premium, arguments: dict):
+    rows = prefetched(premium, PREMIUM_DETAILS_ATTRIBUTE, arguments)
+    return rows if rows is not None else selectors.details_of_premium(premium)
+
+
 class PaymentMutationGQLType(DjangoObjectType):
     class Meta:
         model = PaymentMutation
@@ -125,7 +131,9 @@ declare_relation(MutationLogGQLType, "payments", RelatedRows("payments", None, P
 # a contribution lists the details of the payments that pay it; the connection joins its type here
 extend_type(PremiumGQLType, "payment_details",
             OpenIMISConnectionField(PaymentDetailGQLType, order_by=False, required=True),
-            lambda premium, info, **kwargs: selectors.details_of_premium(premium))
+            lambda premium, info, **kwargs: _details_of_premium(premium, kwargs))
+declare_relation(PremiumGQLType, "paymentDetails", RelatedRows(
+    "payment_details", PREMIUM_DETAILS_ATTRIBUTE, lambda: selectors.current_details().order_by("id")))
 declare_relation(PaymentGQLType, "paymentDetails", RelatedRows(
     "details", DETAILS_ATTRIBUTE, lambda: selectors.current_details().order_by("id")))
 declare_pending_mutation(PaymentGQLType, PaymentMutation, "payment")

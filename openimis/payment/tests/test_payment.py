@@ -121,6 +121,12 @@ def test_payment_details_show_the_premium_and_the_payment(admin_gql, world):
         "expectedAmount": "20.00", "enrollmentDate": premium.policy.enroll_date.isoformat(),
         "payment": {"uuid": payment.uuid, "status": MATCHED},
         "premium": {"uuid": premium.uuid, "amount": "20.00", "receipt": "R1"}}
+    premiums = admin_gql(f'{{ premiumsByPolicies(policyUuids: ["{premium.policy.uuid}"]) {{ edges {{ node {{ '
+                         "receipt paymentDetails { totalCount edges { node { amount payment { uuid } } } } "
+                         "} } } }")
+    assert "errors" not in premiums, premiums
+    assert premiums["data"]["premiumsByPolicies"]["edges"][0]["node"]["paymentDetails"] == {
+        "totalCount": 1, "edges": [{"node": {"amount": "20.00", "payment": {"uuid": payment.uuid}}}]}
     nested = admin_gql(payments_query("first: 10", "uuid paymentDetails { totalCount edges { node { amount "
                                                    "premium { receipt } } } }"))
     assert nested["data"]["payments"]["edges"][0]["node"]["paymentDetails"] == {
