@@ -12,6 +12,9 @@ class ClaimBatchConfig(OpenIMISModuleConfig):
         **{key: [code] for key, code in CONFIG_RIGHTS.items()},
         # the day of the month on which the scheduler runs the previous month nationally (None: never)
         "batch_run_day_of_month": None,
+        # true: the run keeps the previous state of the claims and lines it changes as history rows, as
+        # claim processing does (false: changed in place, as the legacy batch does; twice as fast)
+        "batch_run_claim_history": False,
     }
     rights = CONFIG_RIGHTS  # the administrator gets these rights, the frontend its menu
     urls = "openimis.claim_batch.urls"

@@ -240,16 +240,17 @@ def group_lines(model, group: Group, amount) -> QuerySet:
                         | ~Q(remunerated_amount=amount))
 
 
-def remunerate(group: Group, now, audit_user_id: int) -> int:
-    """remuneratedAmount = (index for R lines, 1 for the others) × value, to the cent (spec 12.2 e); the
-    lines' stored state is kept as history first, as claim processing does."""
+def remunerate(group: Group, now, audit_user_id: int, history: bool = False) -> int:
+    """remuneratedAmount = (index for R lines, 1 for the others) × value, to the cent (spec 12.2 e);
+    with `history` the lines' stored state is kept as history rows first, as claim processing does."""
     index = Value(group.index, output_field=DecimalField(max_digits=18, decimal_places=4))
     amount = Round(Case(When(price_origin=tables.RELATIVE, then=line_value() * index),
                         default=line_value(), output_field=MONEY), 2, output_field=MONEY)
     changed = 0
     for model in tables.line_models():
         lines = group_lines(model, group, amount)
-        tables.copy_to_history(lines, now)
+        if history:
+            tables.copy_to_history(lines, now)
         changed += lines.update(remunerated_amount=amount, validity_from=now, audit_user_id=audit_user_id)
     return changed
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,7 @@ from openimis.claim_batch.tests.helpers import (
     village,
 )
 from openimis.core.errors import ValidationFailed
+from openimis.core.models import ModuleConfiguration
 from openimis.policy.models import IDLE
 from openimis.product.models import Product
 
@@ -119,13 +121,9 @@ def test_the_acceptance_batch_run_of_april(april, admin_user):
     c4 = Claim.objects.get(pk=claims["C4"].pk)
     assert (c4.status, c4.batch_run_id, c4.validity_from) == (16, None, claims["C4"].validity_from)
 
-    # the claims' and lines' previous state is kept as history, as claim processing does
-    history = Claim.objects.filter(legacy_id=c1.pk).get()
-    assert (history.status, history.batch_run_id, history.validity_to) == (8, None, c1.validity_from)
-    assert history.uuid != c1.uuid and len(history.uuid) == 36
-    assert ClaimService.objects.filter(legacy_id=current_line(c1, ClaimService).pk).get().remunerated_amount \
-        == Decimal("20.00")
-    assert Claim.objects.filter(validity_to__isnull=False).count() == 3
+    # like the legacy batch, the run changes the claims and lines in place (no history rows by default)
+    assert not Claim.objects.filter(validity_to__isnull=False).exists()
+    assert not ClaimService.objects.filter(validity_to__isnull=False).exists()
 
     payments = {row.health_facility_code: row for row in CapitationPayment.objects.all()}
     assert sorted(payments) == ["HF2", "HF3"]
@@ -247,3 +245,20 @@ def test_a_village_is_not_a_batch_location(world, admin_user):
     with pytest.raises(ValidationFailed) as refused:
         services.process_batch(admin_user, world.village.pk, *APRIL)
     assert str(refused.value.message) == "A batch run is for a region or a district"
+
+
+def test_with_claim_history_configured_the_previous_states_are_kept(april, admin_user):
+    ModuleConfiguration.objects.create(module="claim_batch", layer="be",
+                                       config=json.dumps({"batch_run_claim_history": True}))
+    claims = april["claims"]
+    services.process_batch(admin_user, None, *APRIL)
+    c1 = Claim.objects.get(pk=claims["C1"].pk)
+    history = Claim.objects.filter(legacy_id=c1.pk).get()
+    assert (history.status, history.batch_run_id, history.validity_to) == (8, None, c1.validity_from)
+    assert history.uuid != c1.uuid and len(history.uuid) == 36
+    assert Claim.objects.filter(validity_to__isnull=False).count() == 3  # C1, C2, C3
+    service = current_line(c1, ClaimService)
+    old = ClaimService.objects.filter(legacy_id=service.pk).get()
+    assert (old.remunerated_amount, service.remunerated_amount) == (Decimal("20.00"), Decimal("8.57"))
+    # the P item keeps its amount (15 = its value): not rewritten, no history row
+    assert not ClaimItem.objects.filter(legacy_id=current_line(c1, ClaimItem).pk).exists()
