@@ -38,9 +38,11 @@ def admin(demo, client) -> Client:
 def pdf_text(content: bytes) -> str:
     """The text the PDF shows: its content streams uncompressed, the strings of their text operators."""
     shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+    # a compressed stream may itself end with a carriage return: take everything up to `endstream` and let
+    # the decompressor ignore what follows the data
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", content, re.S):
         try:
-            stream = zlib.decompress(stream)
+            stream = zlib.decompressobj().decompress(stream)
         except zlib.error:
             pass
         for text in re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", stream, re.S):
