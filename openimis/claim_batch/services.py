@@ -31,6 +31,7 @@ ALREADY_RUN = gettext_noop("Already run before")
 REGION, DISTRICT = "R", "D"
 NATIONAL = (None, -1)
 FIRST_YEAR = 2000
+RUN_LOCK = 1211  # the advisory lock class of the batch runs
 
 Progress = Callable[[str, int, int], None]
 
@@ -81,6 +82,14 @@ def _no_jit() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
+def _serialise_runs(year: int, month: int) -> None:
+    """Two runs of one month wait for each other (the second then finds the first and is refused): a
+    transaction-level advisory lock on PostgreSQL; SQLite's writing transactions are serialised already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RUN_LOCK, year * 100 + month])
+
+
 def run_products(location, end: datetime.date):
     """The current products of the run's location (national ones for a national run) on sale at `end`."""
     products = tables.products().filter(date_from__date__lte=end, date_to__date__gte=end)
@@ -101,6 +110,7 @@ def process_batch(actor, location_id, year, month, progress: Progress | None = N
     _no_jit()
     year, month = _month(year, month)
     location = _location(actor, location_id)
+    _serialise_runs(year, month)
     batch_runs = tables.batch_run_model().objects
     if batch_runs.filter(validity_to__isnull=True, run_year=year, run_month=month,
                          location_id=location.pk if location else None).exists():
