@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import string
@@ -63,19 +64,33 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--month", type=int, help="the run's month (default: the previous month)")
     parser.add_argument("--capitation-level", default="D",
                         help="health facility level paid by capitation (product Level1; default D)")
+    parser.add_argument("--sqlite-analyze", action="store_true",
+                        help="SQLite: ANALYZE after the preparation (the planner's statistics; an embedded "
+                             "database never has them unless someone runs it; PostgreSQL is always analyzed)")
+    parser.add_argument("--claim-history", action="store_true",
+                        help="the run keeps the previous state of the claims and lines as history rows "
+                             "(module config batch_run_claim_history: true; default: as configured)")
     parser.add_argument("--dry-run", action="store_true", help="stop after preparing the month")
     parser.add_argument("--keep-db", action="store_true", help="keep the database and say where it is")
+    parser.add_argument("--db-name", help="PostgreSQL: run on this prepared database (from --dry-run "
+                        "--keep-db, best a copy: createdb -T NAME COPY), kept as it is")
+    parser.add_argument("--data-dir", help="SQLite: the same with a prepared data folder")
+    parser.add_argument("--sql-log", help="write the run's SQL statements with Django's timings (JSON)")
     return parser.parse_args()
 
 
-def configure(database: str, work_dir: Path) -> str | None:
-    """Point Django at a fresh database; the PostgreSQL database's name (to drop) or None."""
+def configure(database: str, work_dir: Path, existing: str | None = None) -> str | None:
+    """Point Django at a fresh database (or the `existing` PostgreSQL one); the name of the PostgreSQL
+    database to drop, or None."""
     for key in [key for key in os.environ if key.startswith(("DB_", "PSQL_DB_", "MSSQL_DB_"))]:
         del os.environ[key]
     os.environ.update({"OPENIMIS_DATA_DIR": str(work_dir), "DJANGO_SETTINGS_MODULE": "openimis.settings",
                        "MODE": "DEV", "RATELIMIT_ENABLE": "false", "DEMO_DATASET": "true",
                        "DJANGO_MIGRATE": "true"})
     if database != "postgresql":
+        return None
+    if existing:
+        os.environ.update(postgres.server_env(existing))
         return None
     name = f"openimis_batch_{os.getpid()}_{''.join(random.choices(string.ascii_lowercase, k=4))}"
     postgres.create_database(name)
@@ -236,21 +251,20 @@ def prepare_claims(product, start: datetime.date, end: datetime.date) -> dict[st
             [product.pk, product.pk, policy_id])
     seconds = ((end - start).days + 1) * 86400
     stamp = _stamp_sql(vendor, start, seconds)
-    date_of = "CAST(process_stamp AS DATE)" if vendor == "postgresql" else "date(process_stamp)"
+    day = f"CAST({stamp} AS DATE)" if vendor == "postgresql" else f"date({stamp})"
     # passed value of each claim: sum of its passed lines (its approved amount)
     passed = (f"(SELECT COALESCE(SUM(price_asked * qty_provided), 0) FROM {items} l "
               f"WHERE l.claim_id = {claims}.id AND l.status = 1 AND l.validity_to IS NULL) + "
               f"(SELECT COALESCE(SUM(price_asked * qty_provided), 0) FROM {services} l "
               f"WHERE l.claim_id = {claims}.id AND l.status = 1 AND l.validity_to IS NULL)")
+    # one statement: every claim row rewritten once (the table has about 20 indexes to maintain)
     done["claims"] = _execute(
-        f"UPDATE {claims} SET status = {PROCESSED}, process_stamp = {stamp}, rejection_reason = 0, "
+        f"UPDATE {claims} SET status = {PROCESSED}, process_stamp = {stamp}, date_processed = {day}, "
+        f"submit_stamp = CASE WHEN submit_stamp IS NULL OR submit_stamp > {stamp} THEN {stamp} "
+        "ELSE submit_stamp END, rejection_reason = 0, "
         f"approved = {passed}, valuated = NULL, remunerated = NULL, batch_run_id = NULL, "
         "review_status = COALESCE(review_status, 1), feedback_status = COALESCE(feedback_status, 1) "
         "WHERE code LIKE 'GEN%%' AND validity_to IS NULL")
-    _execute(f"UPDATE {claims} SET date_processed = {date_of}, "
-             "submit_stamp = CASE WHEN submit_stamp IS NULL OR submit_stamp > process_stamp "
-             "THEN process_stamp ELSE submit_stamp END "
-             "WHERE code LIKE 'GEN%%' AND validity_to IS NULL")
     return done
 
 
@@ -292,14 +306,28 @@ def describe_month(product, start: datetime.date, end: datetime.date) -> dict[st
     return figures
 
 
+def prepared_product():
+    """The product a previous run of this bench prepared (national, monthly, its capitation share)."""
+    from openimis.product.models import Product
+
+    product = (Product.objects.current().filter(location__isnull=True, period_rel_prices="M",
+                                                share_contribution=SHARE_CONTRIBUTION)
+               .order_by("id").first())
+    if product is None:
+        raise SystemExit("this database was not prepared by bench/claim_batch.py")
+    return product
+
+
 def prepare_month(options: argparse.Namespace, year: int, month: int):
     from django.db import connection, transaction
 
-    from openimis.devtools.bulk import analyze
+    from openimis.devtools.bulk import analyze, start_batch
 
     start, end = month_bounds(year, month)
     started = time.perf_counter()
     with transaction.atomic():
+        # the references written name existing rows: a superuser's transaction skips their triggers
+        start_batch(skip_reference_triggers=True)
         product = pick_product()
         prepare_product(product, start, end, options.capitation_level)
         done = prepare_claims(product, start, end)
@@ -307,6 +335,8 @@ def prepare_month(options: argparse.Namespace, year: int, month: int):
 
     analyze([apps.get_model(label) for label in ("claim.Claim", "claim.ClaimItem", "claim.ClaimService",
                                                   "product.Product", "product.RelativeDistribution")])
+    if options.sqlite_analyze and connection.vendor == "sqlite":
+        _execute("ANALYZE")
     step(f"month {year}-{month:02d} prepared ({done['claims']:,} claims, {done['items']:,} item and "
          f"{done['services']:,} service lines updated, {connection.vendor})", started)
     product.refresh_from_db()
@@ -315,11 +345,28 @@ def prepare_month(options: argparse.Namespace, year: int, month: int):
 
 # --- the run ---------------------------------------------------------------------------------------
 
+def configure_history() -> None:
+    """The module config `batch_run_claim_history: true` (stored, as an administrator would)."""
+    from openimis.core.models import ModuleConfiguration
+
+    row, _ = ModuleConfiguration.objects.get_or_create(module="claim_batch", layer="be")
+    config = json.loads(row.config or "{}")
+    config["batch_run_claim_history"] = True
+    row.config = json.dumps(config)
+    row.save()
+
+
+def history_kept() -> bool:
+    from openimis.core.configuration import module_config
+
+    return bool(module_config("claim_batch").get("batch_run_claim_history"))
+
+
 def time_run(year: int, month: int) -> dict[str, object]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from openimis.claim_batch.services import process_batch
 
+    from openimis.claim_batch.services import process_batch
     from openimis.core.models import User
 
     actor = User.objects.get_by_natural_key("Admin")
@@ -363,8 +410,9 @@ def verify(run, product, start: datetime.date, end: datetime.date) -> dict[str, 
         except LookupError:
             figures[name] = f"({label} not found)"
             continue
-        rows = model.objects.all()
-        if any(field.name == "validity_to" for field in model._meta.fields):
+        names = {field.name for field in model._meta.fields}
+        rows = model.objects.filter(batch_run=run) if "batch_run" in names else model.objects.all()
+        if "validity_to" in names:
             rows = rows.filter(validity_to__isnull=True)
         figures[name] = rows.count()
         if name.startswith("relative"):
@@ -395,34 +443,45 @@ def main() -> None:
     start, end = month_bounds(year, month)
     print(f"batch run bench: {options.db}, {options.claims:,} claims processed in {year}-{month:02d}, "
           f"{options.insurees:,} generated insurees", flush=True)
-    folder = tempfile.mkdtemp(prefix="openimis-batch-bench-")
-    created = configure(options.db, Path(folder))
-    keep = options.keep_db
+    reuse = options.db_name if options.db == "postgresql" else options.data_dir
+    folder = options.data_dir if reuse and options.db == "sqlite" else tempfile.mkdtemp(
+        prefix="openimis-batch-bench-")
+    created = configure(options.db, Path(folder), options.db_name if reuse else None)
+    keep = options.keep_db or bool(reuse)
     try:
         import django
 
         django.setup()
-        build_data(options)
-        product = prepare_month(options, year, month)
+        if reuse:
+            product = prepared_product()
+        else:
+            build_data(options)
+            product = prepare_month(options, year, month)
         print_figures(f"what the run of {year}-{month:02d} reads (product {product.code}):",
                       describe_month(product, start, end))
         if options.dry_run:
             return
+        if options.claim_history:
+            configure_history()
+        history = "with history rows" if history_kept() else "in place, no history rows"
         timed = time_run(year, month)
         print_figures("after the run:", verify(timed["run"], product, start, end))
         slowest(timed["queries"])
-        print(f"process_batch (national, {year}-{month:02d}): {timed['seconds']:.2f} s wall clock, "
-              f"{timed['statements']} SQL statements")
+        if options.sql_log:
+            Path(options.sql_log).write_text(json.dumps(timed["queries"], indent=1))
+        print(f"process_batch (national, {year}-{month:02d}, {history}): {timed['seconds']:.2f} s wall "
+              f"clock, {timed['statements']} SQL statements")
     finally:
         from django.db import connections
 
         connections.close_all()
         if keep:
-            where = f"PostgreSQL database {created}" if created else f"SQLite data folder {folder}"
+            where = (f"PostgreSQL database {created or options.db_name}" if options.db == "postgresql"
+                     else f"SQLite data folder {folder}")
             print(f"kept: {where}")
-        else:
-            if created:
-                postgres.drop_database(created)
+        elif created:
+            postgres.drop_database(created)
+        if options.db == "postgresql" or not keep:  # PostgreSQL's data folder holds nothing to keep
             import shutil
 
             shutil.rmtree(folder, ignore_errors=True)
