@@ -121,13 +121,14 @@ def test_frontend_configuration_declared_by_modules_and_overridden_by_stored_row
     query = "{ moduleConfigurations { module layer config controls { field usage } } }"
     configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
     assert "fe-claim" not in configurations  # the claim module serves the insuree page's claims panel
-    payment = configurations["fe-payment"]  # no payment module: no paymentsByPremiums
-    assert payment["layer"] == "FE" and payment["controls"] == []
-    assert json.loads(payment["config"]) == {"hiddenContributions": ["insuree.FamilyOverview.panels"]}
+    assert "fe-payment" not in configurations  # the payment module serves the family page's payments panel
+    tools = configurations["fe-tools"]  # no report module: its menu is hidden
+    assert tools["layer"] == "FE" and tools["controls"] == []
+    assert json.loads(tools["config"])["hiddenContributions"] == ["core.MainMenu"]
     assert "fe-policy" not in configurations  # the policy module serves its panels
-    ModuleConfiguration.objects.create(module="fe-payment", layer="fe", is_exposed=True, config='{"a": 1}')
+    ModuleConfiguration.objects.create(module="fe-tools", layer="fe", is_exposed=True, config='{"a": 1}')
     configurations = {entry["module"]: entry for entry in gql(query)["data"]["moduleConfigurations"]}
-    assert json.loads(configurations["fe-payment"]["config"]) == {"a": 1}
+    assert json.loads(configurations["fe-tools"]["config"]) == {"a": 1}
 
 
 def test_pages_without_their_backend_say_so(gql, admin_user):

@@ -435,8 +435,8 @@ def test_a_bearer_client_logs_out_with_its_header(gql, alice):
 
 
 def test_current_user_lists_only_rights_of_enabled_modules(gql, client, user_factory):
-    """A role imported from an openIMIS database may grant payment rights (101401) while no payment backend
+    """A role imported from an openIMIS database may grant report rights (131200) while no report backend
     answers: the frontend must not show menus for them."""
-    user_factory("imported", [121701, 101401])
+    user_factory("imported", [121701, 131200])
     login(gql, "imported")
     assert client.get(CURRENT_USER).json()["i_user"]["rights"] == [121701]
