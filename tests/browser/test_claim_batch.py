@@ -13,7 +13,6 @@ to allocate.
 
 from __future__ import annotations
 
-import base64
 import datetime
 import re
 import subprocess
@@ -26,7 +25,7 @@ from openimis.claim.tests.test_print import pdf_text
 from tests.browser.conftest import ADMIN, _new_page, start_server
 from tests.browser.test_insuree import choose, control
 from tests.browser.test_location import Api, log_in_as
-from tests.browser.test_payment import demo_family, policies_of
+from tests.browser.test_payment import _first, _pk, demo_family, graphql_answers_ok, policies_of
 from tests.live_server import process_env
 
 PRODUCT = "BCUL0001"
@@ -87,16 +86,6 @@ def batch_page(browser, batch_server, request):
     yield from _new_page(browser, url, request)
 
 
-def _pk(relay_id: str) -> int:
-    return int(base64.b64decode(relay_id).decode().split(":")[1])
-
-
-def _first(api: Api, root: str, arguments: str, fields: str = "id") -> dict:
-    edges = api.query(f"{{ {root}({arguments}) {{ edges {{ node {{ {fields} }} }} }} }}")[root]["edges"]
-    assert edges, f"{root}({arguments}): nothing found"
-    return edges[0]["node"]
-
-
 def pay_a_policy_today(api: Api) -> None:
     """A demo family of the region gets a new policy of the product, paid in full today: Active."""
     family = demo_family(api)
@@ -115,18 +104,6 @@ def pay_a_policy_today(api: Api) -> None:
                                 f'amount: "{value}" policyUuid: "{idle["policyUuid"]}"')
     assert [row["status"] for row in policies_of(api, family["uuid"])
             if row["policyUuid"] == idle["policyUuid"]] == [2]
-
-
-def graphql_answers_ok(page) -> None:
-    """Fail on any GraphQL answer of the pages that carries errors."""
-    def check(response):
-        if response.url.endswith("/api/graphql") and response.request.method == "POST":
-            try:
-                body = response.json()
-            except Exception:  # noqa: BLE001 - not JSON: nothing to check
-                return
-            assert "errors" not in body, (response.request.post_data, body)
-    page.on("response", check)
 
 
 def test_the_batch_run_page_runs_a_month_for_a_region_and_previews_its_accounts(batch_page, batch_server):
