@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
@@ -214,8 +214,10 @@ def group_q(group: Group) -> Q:
     its product."""
     has_line = Q()
     for model in tables.line_models():
-        has_line |= Exists(model.objects.filter(claim_id=OuterRef("pk"), validity_to__isnull=True,
-                                                status=tables.LINE_PASSED, product_id=group.product.pk))
+        # `IN (lines)` rather than a correlated EXISTS: without planner statistics SQLite would scan the
+        # product's lines once per claim
+        has_line |= Q(pk__in=model.objects.filter(validity_to__isnull=True, status=tables.LINE_PASSED,
+                                                  product_id=group.product.pk).values("claim_id"))
     return _processed_in(group.window) & care_type_q(group.product, group.care_type) & has_line
 
 
