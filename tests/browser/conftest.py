@@ -172,7 +172,9 @@ class PageRecorder:
 
 def _new_page(browser, url: str, request, locale: str = "en-US"):
     context = browser.new_context(locale=locale, viewport={"width": 1366, "height": 800})
-    context.set_default_timeout(20000)
+    # generous: in CI the PostgreSQL pass runs beside these tests on a 2-core machine, and a page that
+    # answers in 2 s alone can take 20 s then; a page that never shows what is awaited still fails
+    context.set_default_timeout(60000)
     page = context.new_page()
     recorder = PageRecorder(page, url)
     page.recorder = recorder
